@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"masthead"
+	"masthead/internal/demo"
+	"masthead/internal/markdown"
+	"masthead/internal/sqldb"
+	"masthead/internal/web"
+)
+
+// runServe is masthead serve.
+func runServe(ctx context.Context, args []string, sio *stdio) int {
+	var cfg serveConfig
+	f := newServeFlags(&cfg)
+	if status, ok := f.parseOrReport(args, sio); !ok {
+		return status
+	}
+	if len(f.Args()) > 0 {
+		fmt.Fprintf(sio.err, "masthead serve: unexpected arguments %q\n", f.Args())
+		return exitUsage
+	}
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintf(sio.err, "masthead serve: %v\n", err)
+		return exitUsage
+	}
+	logger, err := newLogger(sio.err, cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		fmt.Fprintf(sio.err, "masthead serve: %v\n", err)
+		return exitUsage
+	}
+	if err := serve(ctx, &cfg, logger); err != nil {
+		logger.Error("masthead stopped", "err", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// serve runs the site until ctx ends or SIGINT or SIGTERM arrives, then
+// shuts down gracefully.
+func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return fmt.Errorf("serve: time zone: %w", err)
+	}
+	db, err := openDB(ctx, cfg.DatabaseURL, logger)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			logger.Error("closing the database", "err", err)
+		}
+	}()
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	stories := newStoryService(db)
+	if cfg.Demo {
+		if err := seedDemo(ctx, stories, time.Now(), logger); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	for name, pool := range db.Pools() {
+		if err := reg.Register(collectors.NewDBStatsCollector(pool, name)); err != nil {
+			return fmt.Errorf("serve: metrics for pool %s: %w", name, err)
+		}
+	}
+
+	// Listen before building the server so that port 0 works and the base
+	// URL can name the real port.
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = baseURLFor(ln.Addr())
+	}
+
+	site, err := web.NewServer(web.Config{
+		SiteName: cfg.SiteName,
+		BaseURL:  baseURL,
+		Locale:   masthead.Locale(cfg.Locale),
+		TimeZone: loc,
+		Now:      time.Now,
+		Logger:   logger,
+		Stories:  stories,
+		Ready:    db.Ready,
+		Registry: reg,
+	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           site.Handler(),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("masthead listening", "addr", ln.Addr().String(), "url", baseURL,
+		"database", db.Dialect(), "version", versionString())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	stop() // a second signal now kills the process the ordinary way
+
+	logger.Info("masthead shutting down", "timeout", cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// Requests still running after the timeout are cut off.
+		_ = srv.Close()
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("masthead stopped")
+	return nil
+}
+
+// openDB opens the database with the concrete renderer wired in.
+func openDB(ctx context.Context, url string, logger *slog.Logger) (*sqldb.DB, error) {
+	return sqldb.Open(ctx, url, sqldb.Options{
+		Now:      time.Now,
+		Renderer: markdown.New(),
+		Logger:   logger,
+	})
+}
+
+// seedDemo fills an empty database with the demo newsroom. A database that
+// has any story is left exactly as it is.
+func seedDemo(ctx context.Context, stories masthead.StoryService, now time.Time, logger *slog.Logger) error {
+	n, err := stories.CountStories(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if n > 0 {
+		logger.Warn("database is not empty; --demo changed nothing", "stories", n)
+		return nil
+	}
+	sections := demo.Sections()
+	for _, sec := range sections {
+		if err := stories.SaveSection(ctx, sec); err != nil {
+			return fmt.Errorf("demo: section %s: %w", sec.Slug, err)
+		}
+	}
+	list, err := demo.Stories(now)
+	if err != nil {
+		return err
+	}
+	visible := 0
+	for _, s := range list {
+		if err := stories.SaveStory(ctx, s); err != nil {
+			return fmt.Errorf("demo: story %s: %w", s.Slug, err)
+		}
+		if s.Visible(now) {
+			visible++
+		}
+		logger.Debug("demo story created", "slug", s.Slug, "status", s.Status, "access", s.Access)
+	}
+	logger.Info("demo newsroom created", "sections", len(sections), "stories", len(list), "visible", visible)
+	return nil
+}
+
+// newStoryService returns the story service over db.
+func newStoryService(db *sqldb.DB) masthead.StoryService {
+	return sqldb.NewStoryService(db)
+}
