@@ -1,0 +1,68 @@
+package web
+
+import (
+	"html/template"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"masthead"
+)
+
+// fragments caches rendered pieces of pages for the life of one
+// sectionEntry: the site header (one per current section), the footer (one
+// per feed link) and each story's viewer-independent parts (its <head>
+// additions and its <article>). A story fragment is reused only while the
+// story's ID and UpdatedAt are unchanged, and the whole set is dropped when
+// the navigation entry is replaced, so a renamed section or author shows
+// within one SectionsTTL.
+//
+// Fragments are produced by the same html/template templates as the rest
+// of the page, executed in the HTML text context in which the layout prints
+// them, so printing them as template.HTML is exactly what executing the
+// templates in place would produce.
+//
+// Anything that differs between viewers (the signed-in header, the
+// commenting gate, a paywall) must not go into a cached fragment.
+type fragments struct {
+	header  sync.Map // current section slug → template.HTML
+	footer  sync.Map // feed URL → template.HTML
+	stories sync.Map // story slug → *storyFragment
+	limit   int64
+	count   atomic.Int64
+}
+
+// storyFragment is the rendered, viewer-independent part of a story page.
+type storyFragment struct {
+	id        int64
+	updatedAt time.Time
+	head      template.HTML
+	main      template.HTML
+}
+
+func newFragments(limit int) *fragments {
+	return &fragments{limit: int64(limit)}
+}
+
+// story returns the cached fragment of st if it is still current.
+func (f *fragments) story(st *masthead.Story) *storyFragment {
+	v, ok := f.stories.Load(st.Slug)
+	if !ok {
+		return nil
+	}
+	sf := v.(*storyFragment)
+	if sf.id != st.ID || !sf.updatedAt.Equal(st.UpdatedAt) {
+		return nil
+	}
+	return sf
+}
+
+// putStory caches a story fragment, unless the limit has been reached.
+func (f *fragments) putStory(slug string, sf *storyFragment) {
+	if _, loaded := f.stories.Swap(slug, sf); !loaded {
+		if f.count.Add(1) > f.limit {
+			f.stories.Delete(slug)
+			f.count.Add(-1)
+		}
+	}
+}

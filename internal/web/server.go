@@ -1,0 +1,255 @@
+// Package web is Masthead's HTTP layer: the reader's HTML pages, feeds, the
+// sitemap, the /api/v1 JSON API, operational endpoints and the middleware
+// around them. It talks to storage only through the domain interfaces.
+//
+// Templates and static files are embedded in the binary and parsed once, when
+// NewServer runs.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"masthead"
+)
+
+// Defaults applied by NewServer to zero Config fields.
+const (
+	DefaultSiteName       = "Masthead"
+	DefaultBaseURL        = "http://localhost:8080"
+	DefaultPageSize       = 20
+	DefaultFeedSize       = 30
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultSearchLimit    = 50
+	DefaultSectionsTTL    = 5 * time.Second
+	DefaultHomePerSection = 4
+	// DefaultFragmentCacheSize is the default Config.FragmentCacheSize.
+	DefaultFragmentCacheSize = 1000
+	// MaxAPILimit is the largest page size the JSON API accepts.
+	MaxAPILimit = 100
+)
+
+// Config configures a Server; every limit is a setting with a sensible
+// default applied by NewServer when zero.
+type Config struct {
+	// SiteName is the newspaper's name; default "Masthead".
+	SiteName string
+	// BaseURL is the public origin, e.g. "http://localhost:8080", used for
+	// canonical URLs, feeds, the sitemap and OpenGraph tags. A trailing
+	// slash is removed. Default DefaultBaseURL.
+	BaseURL string
+	// Locale selects the message catalogue; default "en".
+	Locale masthead.Locale
+	// TimeZone is the site time zone for displayed dates; default UTC.
+	TimeZone *time.Location
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Logger receives the access log and error reports; default discards.
+	Logger *slog.Logger
+	// Stories is the story service. Required.
+	Stories masthead.StoryService
+	// Ready reports whether the server can take traffic, for /readyz; nil
+	// means always ready.
+	Ready func(ctx context.Context) error
+	// Registry receives the HTTP metrics, served at /metrics. NewServer
+	// creates one (with Go and process collectors) if nil.
+	Registry *prometheus.Registry
+
+	// PageSize is the number of stories per list page; default 20.
+	PageSize int
+	// FeedSize is the number of items per feed; default 30.
+	FeedSize int
+	// MaxBodyBytes limits request bodies; default 1 MiB.
+	MaxBodyBytes int64
+	// SearchLimit is the most search results shown; default 50.
+	SearchLimit int
+	// HomePerSection is the number of stories per section on the front
+	// page; default 4.
+	HomePerSection int
+	// SectionsTTL is how long the navigation's list of sections, and the
+	// page fragments rendered with it, are cached in memory; default 5s,
+	// negative disables the cache.
+	SectionsTTL time.Duration
+	// FragmentCacheSize is the most stories whose rendered article is
+	// kept per SectionsTTL generation; default 1000, negative disables.
+	FragmentCacheSize int
+}
+
+// Server serves Masthead over HTTP. Create it with NewServer; it is safe for
+// concurrent use.
+type Server struct {
+	cfg     Config
+	logger  *slog.Logger
+	stories masthead.StoryService
+	now     func() time.Time
+	hsts    bool
+
+	pages    *pages
+	views    *viewFormats
+	static   *staticFiles
+	metrics  *metrics
+	sections *sectionCache
+	handler  http.Handler
+}
+
+// NewServer applies defaults to cfg, parses the templates, registers the
+// metrics and builds the routes.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Stories == nil {
+		return nil, errors.New("web: Config.Stories is required")
+	}
+	if cfg.SiteName == "" {
+		cfg.SiteName = DefaultSiteName
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || base.Path != "" {
+		return nil, fmt.Errorf("web: BaseURL %q must be an http or https origin without a path", cfg.BaseURL)
+	}
+	if cfg.Locale == "" {
+		cfg.Locale = masthead.DefaultLocale
+	}
+	if cfg.TimeZone == nil {
+		cfg.TimeZone = time.UTC
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+		cfg.Registry.MustRegister(
+			collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		)
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = DefaultPageSize
+	}
+	if cfg.FeedSize <= 0 {
+		cfg.FeedSize = DefaultFeedSize
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.SearchLimit <= 0 {
+		cfg.SearchLimit = DefaultSearchLimit
+	}
+	if cfg.HomePerSection <= 0 {
+		cfg.HomePerSection = DefaultHomePerSection
+	}
+	if cfg.SectionsTTL == 0 {
+		cfg.SectionsTTL = DefaultSectionsTTL
+	}
+	if cfg.FragmentCacheSize == 0 {
+		cfg.FragmentCacheSize = DefaultFragmentCacheSize
+	} else if cfg.FragmentCacheSize < 0 {
+		cfg.FragmentCacheSize = 0
+	}
+
+	s := &Server{
+		cfg:     cfg,
+		logger:  cfg.Logger,
+		stories: cfg.Stories,
+		now:     cfg.Now,
+		hsts:    base.Scheme == "https",
+	}
+	s.sections = &sectionCache{
+		ttl:           cfg.SectionsTTL,
+		now:           cfg.Now,
+		load:          cfg.Stories.FindSections,
+		fragmentLimit: cfg.FragmentCacheSize,
+	}
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	s.views = s.newViewFormats()
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newMetrics(cfg.Registry); err != nil {
+		return nil, err
+	}
+
+	cop := http.NewCrossOriginProtection()
+	if err := cop.AddTrustedOrigin(cfg.BaseURL); err != nil {
+		return nil, fmt.Errorf("web: trust %s: %w", cfg.BaseURL, err)
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, masthead.Errorf(masthead.EFORBIDDEN, "%s", s.msg("error.cross_origin")))
+	}))
+
+	// Order, outermost first: request ID, metrics and access log (they see
+	// the final status, panics included), panic recovery, security
+	// headers, body limit, cross-origin protection, routes. None of the
+	// layers below the observer replaces the *http.Request, so the pattern
+	// the mux records on it is visible to the observer afterwards.
+	var h http.Handler = cop.Handler(s.routes())
+	h = s.limitBody(h)
+	h = s.securityHeaders(h)
+	h = s.recoverPanics(h)
+	h = s.observe(h)
+	h = s.requestID(h)
+	s.handler = h
+	return s, nil
+}
+
+// Handler returns the full middleware-wrapped handler of every route.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes registers every route on a new ServeMux.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+
+	// Reading.
+	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /sections/{slug}", s.handleSection)
+	mux.HandleFunc("GET /stories/{slug}", s.handleStory)
+	mux.HandleFunc("GET /tags/{slug}", s.handleTag)
+	mux.HandleFunc("GET /authors/{slug}", s.handleAuthor)
+	mux.HandleFunc("GET /search", s.handleSearch)
+
+	// Feeds and crawlers.
+	mux.HandleFunc("GET /feed.atom", s.handleAtom)
+	mux.HandleFunc("GET /feed.rss", s.handleRSS)
+	mux.HandleFunc("GET /sections/{slug}/feed.atom", s.handleAtom)
+	mux.HandleFunc("GET /sections/{slug}/feed.rss", s.handleRSS)
+	mux.HandleFunc("GET /sitemap.xml", s.handleSitemap)
+	mux.HandleFunc("GET /robots.txt", s.handleRobots)
+
+	// JSON API.
+	mux.HandleFunc("GET /api/v1/stories", s.handleAPIStories)
+	mux.HandleFunc("GET /api/v1/stories/{slug}", s.handleAPIStory)
+
+	// Operations and assets.
+	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /readyz", s.handleReadyz)
+	mux.Handle("GET /metrics", s.metrics.handler)
+	mux.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
+
+	// Everything else is a 404 in the site's style (JSON under /api/).
+	mux.HandleFunc("/", s.handleNotFound)
+	return mux
+}
+
+// msg returns the catalogue text of id in the site's locale.
+func (s *Server) msg(id string, args ...any) string {
+	return masthead.MsgIn(s.cfg.Locale, masthead.MessageID(id), args...)
+}
+
+// absURL returns the absolute URL of a site path.
+func (s *Server) absURL(path string) string { return s.cfg.BaseURL + path }
