@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"masthead/internal/web"
 )
 
 // flags is a subcommand's flag set with its help text and the environment
@@ -163,6 +165,11 @@ type serveConfig struct {
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration
 	MaxHeaderBytes    int
+
+	PageSize      int
+	MaxBodyBytes  int64
+	SectionsTTL   time.Duration
+	StoryCacheTTL time.Duration
 }
 
 // serveHelp introduces masthead serve's flags.
@@ -201,6 +208,14 @@ func newServeFlags(c *serveConfig) *flags {
 	f.bindEnv("shutdown-timeout", "MASTHEAD_SHUTDOWN_TIMEOUT")
 	f.IntVar(&c.MaxHeaderBytes, "max-header-bytes", 64<<10, "largest request header accepted, in bytes")
 	f.bindEnv("max-header-bytes", "MASTHEAD_MAX_HEADER_BYTES")
+	f.IntVar(&c.PageSize, "page-size", web.DefaultPageSize, "stories per page on section, tag and author pages")
+	f.bindEnv("page-size", "MASTHEAD_PAGE_SIZE")
+	f.Int64Var(&c.MaxBodyBytes, "max-body-bytes", web.DefaultMaxBodyBytes, "largest request body accepted, in bytes")
+	f.bindEnv("max-body-bytes", "MASTHEAD_MAX_BODY_BYTES")
+	f.DurationVar(&c.SectionsTTL, "sections-ttl", web.DefaultSectionsTTL, "how long the list of sections (and page parts rendered with it) is cached; negative disables")
+	f.bindEnv("sections-ttl", "MASTHEAD_SECTIONS_TTL")
+	f.DurationVar(&c.StoryCacheTTL, "story-cache-ttl", web.DefaultStoryCacheTTL, "how long a story read from the database is reused for other readers; negative disables")
+	f.bindEnv("story-cache-ttl", "MASTHEAD_STORY_CACHE_TTL")
 	return f
 }
 
@@ -217,6 +232,12 @@ func (c *serveConfig) validate() error {
 		if d.v <= 0 {
 			return fmt.Errorf("--%s must be positive, not %v", d.name, d.v)
 		}
+	}
+	if c.PageSize < 1 || c.PageSize > web.MaxAPILimit {
+		return fmt.Errorf("--page-size must be between 1 and %d, not %d", web.MaxAPILimit, c.PageSize)
+	}
+	if c.MaxBodyBytes < 1024 {
+		return fmt.Errorf("--max-body-bytes must be at least 1024, not %d", c.MaxBodyBytes)
 	}
 	if c.MaxHeaderBytes < 4096 {
 		return fmt.Errorf("--max-header-bytes must be at least 4096, not %d", c.MaxHeaderBytes)

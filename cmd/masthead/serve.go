@@ -111,6 +111,11 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		Stories:  stories,
 		Ready:    db.Ready,
 		Registry: reg,
+
+		PageSize:      cfg.PageSize,
+		MaxBodyBytes:  cfg.MaxBodyBytes,
+		SectionsTTL:   cfg.SectionsTTL,
+		StoryCacheTTL: cfg.StoryCacheTTL,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

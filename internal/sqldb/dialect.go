@@ -109,13 +109,13 @@ func (db *DB) searchQuery(terms []string) string {
 }
 
 // searchSQL returns the search query: $1 is the engine's full-text query,
-// $2 the current time, $3 the limit. Its columns are storyColumns and then
+// $2 the current time, $3 the limit. Its columns are listColumns and then
 // the rank, larger being better.
 func (db *DB) searchSQL() string {
 	if db.dialect == DialectSQLite {
 		// bm25 is smaller for better matches; weights favour the
 		// headline over the dek over the body.
-		return `SELECT ` + storyColumns + `, -bm25(stories_fts, 10.0, 4.0, 1.0) AS rank
+		return `SELECT ` + listColumns + `, -bm25(stories_fts, 10.0, 4.0, 1.0) AS rank
 FROM stories_fts
 JOIN stories s ON s.id = stories_fts.rowid
 JOIN sections sec ON sec.id = s.section_id
@@ -125,7 +125,7 @@ LIMIT $3`
 	}
 	// search is a generated tsvector, weighted A (headline), B (dek) and
 	// C (body).
-	return `SELECT ` + storyColumns + `, ts_rank(s.search, q) AS rank
+	return `SELECT ` + listColumns + `, ts_rank(s.search, q) AS rank
 FROM stories s
 JOIN sections sec ON sec.id = s.section_id
 CROSS JOIN to_tsquery('english', $1) AS q

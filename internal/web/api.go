@@ -112,7 +112,7 @@ func (s *Server) handleAPIStories(w http.ResponseWriter, r *http.Request) {
 
 // handleAPIStory returns one visible story with its body.
 func (s *Server) handleAPIStory(w http.ResponseWriter, r *http.Request) {
-	st, err := s.stories.FindStoryBySlug(r.Context(), r.PathValue("slug"))
+	st, err := s.story.get(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.Error(w, r, err)
 		return

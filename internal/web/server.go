@@ -34,6 +34,10 @@ const (
 	DefaultHomePerSection = 4
 	// DefaultFragmentCacheSize is the default Config.FragmentCacheSize.
 	DefaultFragmentCacheSize = 1000
+	// DefaultStoryCacheTTL is the default Config.StoryCacheTTL.
+	DefaultStoryCacheTTL = time.Second
+	// DefaultStoryCacheSize is the default Config.StoryCacheSize.
+	DefaultStoryCacheSize = 10000
 	// MaxAPILimit is the largest page size the JSON API accepts.
 	MaxAPILimit = 100
 )
@@ -82,6 +86,12 @@ type Config struct {
 	// FragmentCacheSize is the most stories whose rendered article is
 	// kept per SectionsTTL generation; default 1000, negative disables.
 	FragmentCacheSize int
+	// StoryCacheTTL is how long a story read from the database is reused
+	// for later readers of the same story; default 1s, negative disables.
+	// A change to a story reaches readers within this time.
+	StoryCacheTTL time.Duration
+	// StoryCacheSize is the most stories kept by that cache; default 10000.
+	StoryCacheSize int
 }
 
 // Server serves Masthead over HTTP. Create it with NewServer; it is safe for
@@ -98,6 +108,7 @@ type Server struct {
 	static   *staticFiles
 	metrics  *metrics
 	sections *sectionCache
+	story    *storyCache
 	handler  http.Handler
 }
 
@@ -161,6 +172,13 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.FragmentCacheSize = 0
 	}
 
+	if cfg.StoryCacheTTL == 0 {
+		cfg.StoryCacheTTL = DefaultStoryCacheTTL
+	}
+	if cfg.StoryCacheSize <= 0 {
+		cfg.StoryCacheSize = DefaultStoryCacheSize
+	}
+
 	s := &Server{
 		cfg:     cfg,
 		logger:  cfg.Logger,
@@ -173,6 +191,12 @@ func NewServer(cfg Config) (*Server, error) {
 		now:           cfg.Now,
 		load:          cfg.Stories.FindSections,
 		fragmentLimit: cfg.FragmentCacheSize,
+	}
+	s.story = &storyCache{
+		ttl:  cfg.StoryCacheTTL,
+		max:  cfg.StoryCacheSize,
+		now:  cfg.Now,
+		load: cfg.Stories.FindStoryBySlug,
 	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err

@@ -1147,8 +1147,8 @@ func TestNewServerConfig(t *testing.T) {
 func TestStoryFragmentCache(t *testing.T) {
 	stories := testStories()
 	svc := fakeStories(stories)
-	h := newTestServer(t, svc, Config{}).Handler()
-	uncached := newTestServer(t, svc, Config{FragmentCacheSize: -1, SectionsTTL: -1}).Handler()
+	h := newTestServer(t, svc, Config{StoryCacheTTL: -1}).Handler()
+	uncached := newTestServer(t, svc, Config{FragmentCacheSize: -1, SectionsTTL: -1, StoryCacheTTL: -1}).Handler()
 	const target = "/stories/tokyo-rail-expansion"
 
 	_, first := get(t, h, target)

@@ -187,7 +187,7 @@ func (s *Server) listPage(r *http.Request, list *masthead.StoryPage, after *mast
 
 // handleStory shows one story.
 func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
-	st, err := s.stories.FindStoryBySlug(r.Context(), r.PathValue("slug"))
+	st, err := s.story.get(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"masthead"
+)
+
+func TestStoryCache(t *testing.T) {
+	var now atomic.Int64
+	now.Store(testNow.UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	advance := func(d time.Duration) { now.Add(int64(d)) }
+
+	var loads atomic.Int32
+	var headline atomic.Value
+	headline.Store("First")
+	visible := atomic.Bool{}
+	visible.Store(true)
+	load := func(ctx context.Context, slug string) (*masthead.Story, error) {
+		loads.Add(1)
+		if !visible.Load() {
+			return nil, masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgStoryNotFound))
+		}
+		return &masthead.Story{Slug: slug, Headline: headline.Load().(string)}, nil
+	}
+	c := &storyCache{ttl: time.Second, max: 2, now: clock, load: load}
+	ctx := context.Background()
+
+	read := func(slug string) string {
+		t.Helper()
+		st, err := c.get(ctx, slug)
+		if err != nil {
+			t.Fatalf("get(%q): %v", slug, err)
+		}
+		return st.Headline
+	}
+
+	t.Run("a fresh copy is reused within the TTL", func(t *testing.T) {
+		read("a")
+		headline.Store("Second")
+		if got, want := read("a"), "First"; got != want {
+			t.Errorf("headline = %q, want the cached %q", got, want)
+		}
+		if got := loads.Load(); got != 1 {
+			t.Errorf("loads = %d, want 1", got)
+		}
+	})
+	t.Run("a change shows once the TTL has passed", func(t *testing.T) {
+		advance(time.Second)
+		if got, want := read("a"), "Second"; got != want {
+			t.Errorf("headline = %q, want %q", got, want)
+		}
+	})
+	t.Run("not found is never cached", func(t *testing.T) {
+		visible.Store(false)
+		if _, err := c.get(ctx, "scheduled"); masthead.ErrorCode(err) != masthead.ENOTFOUND {
+			t.Fatalf("err = %v, want not found", err)
+		}
+		visible.Store(true)
+		if got := read("scheduled"); got != "Second" {
+			t.Errorf("a story that became visible is still hidden: got %q", got)
+		}
+	})
+	t.Run("the cache stays within its size", func(t *testing.T) {
+		for _, slug := range []string{"b", "c", "d", "e"} {
+			read(slug)
+		}
+		c.mu.RLock()
+		n := len(c.entries)
+		c.mu.RUnlock()
+		if n > c.max {
+			t.Errorf("entries = %d, want at most %d", n, c.max)
+		}
+	})
+	t.Run("a negative TTL disables it", func(t *testing.T) {
+		off := &storyCache{ttl: -1, max: 2, now: clock, load: load}
+		before := loads.Load()
+		off.get(ctx, "a")
+		off.get(ctx, "a")
+		if got := loads.Load() - before; got != 2 {
+			t.Errorf("loads = %d, want 2", got)
+		}
+	})
+}
