@@ -349,6 +349,15 @@ func TestStoryImport(t *testing.T) {
 	if got, want := strings.Count(s.BodyHTML, "<p>"), len(lines); got != want {
 		t.Errorf("BodyHTML has %d paragraphs, want %d", got, want)
 	}
+
+	// Search finds the story by a word that only its body has.
+	results, err := stories.SearchStories(ctx, "abductees", 10)
+	if err != nil {
+		t.Fatalf("SearchStories: %v", err)
+	}
+	if len(results) != 1 || results[0].Story.Slug != slug {
+		t.Errorf("search for %q found %d results, want the seed story", "abductees", len(results))
+	}
 }
 
 func TestStoryImportSeedWithoutHeadline(t *testing.T) {
