@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"masthead"
@@ -62,6 +63,15 @@ type DB struct {
 	now      func() time.Time
 	renderer masthead.BodyRenderer
 	logger   *slog.Logger
+
+	// readStmts caches statements prepared on the read pool, by SQL text.
+	// Parsing SQL is the largest cost of a small read on SQLite, so the
+	// read paths prepare each distinct query once and reuse it on every
+	// connection. The set of texts is bounded: queries are built from a
+	// fixed set of shapes (IN lists up to the page-size cap).
+	readStmts sync.Map // string → *sql.Stmt
+	preparing sync.Map // string → true while or once being prepared
+	prepWG    sync.WaitGroup
 }
 
 // Open connects to the database at url without migrating it. The url is
@@ -173,7 +183,14 @@ func (db *DB) openPostgres(ctx context.Context, url string, maxConns int) error 
 
 // Close closes every connection.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	var err error
+	db.prepWG.Wait()
+	db.readStmts.Range(func(q, st any) bool {
+		err = errors.Join(err, st.(*sql.Stmt).Close())
+		db.readStmts.Delete(q)
+		return true
+	})
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -250,6 +267,48 @@ func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// queryRead runs the read query q in tx, a transaction of readTx. Once q
+// has been prepared on the read pool it runs as that prepared statement
+// (prepared again on tx's connection only the first time that connection
+// sees it). The first time, it runs unprepared and q is prepared in the
+// background: preparing on the pool needs a second connection, and waiting
+// for one while tx holds the first could deadlock a busy pool.
+func (db *DB) queryRead(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if st, ok := db.readStmts.Load(q); ok {
+		return tx.StmtContext(ctx, st.(*sql.Stmt)).QueryContext(ctx, args...)
+	}
+	db.prepareLater(q)
+	return tx.QueryContext(ctx, q, args...)
+}
+
+// queryRowRead is queryRead for a query of at most one row.
+func (db *DB) queryRowRead(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+	if st, ok := db.readStmts.Load(q); ok {
+		return tx.StmtContext(ctx, st.(*sql.Stmt)).QueryRowContext(ctx, args...)
+	}
+	db.prepareLater(q)
+	return tx.QueryRowContext(ctx, q, args...)
+}
+
+// prepareLater prepares q on the read pool in the background, once.
+func (db *DB) prepareLater(q string) {
+	if _, busy := db.preparing.LoadOrStore(q, true); busy {
+		return
+	}
+	db.prepWG.Add(1)
+	go func() {
+		defer db.prepWG.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		st, err := db.read.PrepareContext(ctx, q)
+		if err != nil {
+			db.preparing.Delete(q) // try again next time
+			return
+		}
+		db.readStmts.Store(q, st)
+	}()
 }
 
 // clock returns the current time as stored: UTC, to the microsecond (the

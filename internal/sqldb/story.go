@@ -105,7 +105,7 @@ WHERE s.slug = $1`
 		q += ` AND ` + visibleAt("$2")
 		args = append(args, ss.db.timeArg(ss.db.clock()))
 	}
-	s, err := scanStory(tx.QueryRowContext(ctx, q, args...))
+	s, err := scanStory(ss.db.queryRowRead(ctx, tx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errStoryNotFound()
 	} else if err != nil {
@@ -155,7 +155,7 @@ LIMIT ` + arg(limit+1)
 
 	page := &masthead.StoryPage{Stories: []*masthead.Story{}}
 	err := ss.db.readTx(ctx, func(tx *sql.Tx) error {
-		stories, err := queryStories(ctx, tx, q, args...)
+		stories, err := ss.db.queryStories(ctx, tx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (ss *StoryService) FindLatestBySection(ctx context.Context, perSection int)
 	perSection = min(max(perSection, 1), maxPageSize)
 	out := map[string][]*masthead.Story{}
 	err := ss.db.readTx(ctx, func(tx *sql.Tx) error {
-		ids, err := sectionIDs(ctx, tx)
+		ids, err := ss.db.sectionIDs(ctx, tx)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
@@ -199,7 +199,7 @@ func (ss *StoryService) FindLatestBySection(ctx context.Context, perSection int)
 		}
 		// Order by column number: sec.position, sec.id, s.published_at, s.id.
 		q := strings.Join(arms, "\nUNION ALL\n") + "\nORDER BY 19, 15, 12 DESC, 1 DESC"
-		stories, err := queryStories(ctx, tx, q, args...)
+		stories, err := ss.db.queryStories(ctx, tx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -215,8 +215,8 @@ func (ss *StoryService) FindLatestBySection(ctx context.Context, perSection int)
 }
 
 // sectionIDs returns every section's ID in navigation order.
-func sectionIDs(ctx context.Context, tx *sql.Tx) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM sections ORDER BY position, id`)
+func (db *DB) sectionIDs(ctx context.Context, tx *sql.Tx) ([]int64, error) {
+	rows, err := db.queryRead(ctx, tx, `SELECT id FROM sections ORDER BY position, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func (ss *StoryService) SearchStories(ctx context.Context, query string, limit i
 		return results, nil
 	}
 	err := ss.db.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, ss.db.searchSQL(),
+		rows, err := ss.db.queryRead(ctx, tx, ss.db.searchSQL(),
 			ss.db.searchQuery(terms), ss.db.timeArg(ss.db.clock()), limit)
 		if err != nil {
 			return err
@@ -301,9 +301,9 @@ func (ss *StoryService) SearchStories(ctx context.Context, query string, limit i
 	return results, nil
 }
 
-// queryStories runs a query returning storyColumns.
-func queryStories(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*masthead.Story, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
+// queryStories runs a read query returning storyColumns (or listColumns).
+func (db *DB) queryStories(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*masthead.Story, error) {
+	rows, err := db.queryRead(ctx, tx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func (ss *StoryService) attachBylines(ctx context.Context, tx *sql.Tx, stories [
 	}
 	in := placeholders(1, len(ids))
 
-	rows, err := tx.QueryContext(ctx, `SELECT sa.story_id, a.id, a.slug, a.name, a.bio
+	rows, err := ss.db.queryRead(ctx, tx, `SELECT sa.story_id, a.id, a.slug, a.name, a.bio
 FROM story_authors sa JOIN authors a ON a.id = sa.author_id
 WHERE sa.story_id IN (`+in+`)
 ORDER BY sa.story_id, sa.position`, ids...)
@@ -356,7 +356,7 @@ ORDER BY sa.story_id, sa.position`, ids...)
 	}
 	rows.Close()
 
-	rows, err = tx.QueryContext(ctx, `SELECT st.story_id, t.id, t.slug, t.name
+	rows, err = ss.db.queryRead(ctx, tx, `SELECT st.story_id, t.id, t.slug, t.name
 FROM story_tags st JOIN tags t ON t.id = st.tag_id
 WHERE st.story_id IN (`+in+`)
 ORDER BY st.story_id, st.position`, ids...)

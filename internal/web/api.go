@@ -95,7 +95,7 @@ func (s *Server) handleAPIStories(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	list, err := s.stories.FindStories(r.Context(), masthead.StoryFilter{After: after, Limit: limit})
+	list, err := s.cache.findStories(r.Context(), masthead.StoryFilter{After: after, Limit: limit})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -112,7 +112,7 @@ func (s *Server) handleAPIStories(w http.ResponseWriter, r *http.Request) {
 
 // handleAPIStory returns one visible story with its body.
 func (s *Server) handleAPIStory(w http.ResponseWriter, r *http.Request) {
-	st, err := s.story.get(r.Context(), r.PathValue("slug"))
+	st, err := s.cache.findStory(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.Error(w, r, err)
 		return

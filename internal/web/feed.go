@@ -52,7 +52,7 @@ func (s *Server) loadFeed(r *http.Request) (*feedSource, error) {
 		src.link = s.absURL("/sections/" + sec.Slug)
 		src.self = s.absURL("/sections/" + sec.Slug + "/feed")
 	}
-	list, err := s.stories.FindStories(r.Context(), filter)
+	list, err := s.cache.findStories(r.Context(), filter)
 	if err != nil {
 		return nil, err
 	}

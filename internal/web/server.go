@@ -86,11 +86,12 @@ type Config struct {
 	// FragmentCacheSize is the most stories whose rendered article is
 	// kept per SectionsTTL generation; default 1000, negative disables.
 	FragmentCacheSize int
-	// StoryCacheTTL is how long a story read from the database is reused
-	// for later readers of the same story; default 1s, negative disables.
-	// A change to a story reaches readers within this time.
+	// StoryCacheTTL is how long a story, or a page of a story list, read
+	// from the database is reused for later readers; default 1s, negative
+	// disables. A change to a story reaches readers within this time.
 	StoryCacheTTL time.Duration
-	// StoryCacheSize is the most stories kept by that cache; default 10000.
+	// StoryCacheSize is the most entries each of those caches keeps;
+	// default 10000.
 	StoryCacheSize int
 }
 
@@ -108,7 +109,7 @@ type Server struct {
 	static   *staticFiles
 	metrics  *metrics
 	sections *sectionCache
-	story    *storyCache
+	cache    *readCaches
 	handler  http.Handler
 }
 
@@ -192,12 +193,7 @@ func NewServer(cfg Config) (*Server, error) {
 		load:          cfg.Stories.FindSections,
 		fragmentLimit: cfg.FragmentCacheSize,
 	}
-	s.story = &storyCache{
-		ttl:  cfg.StoryCacheTTL,
-		max:  cfg.StoryCacheSize,
-		now:  cfg.Now,
-		load: cfg.Stories.FindStoryBySlug,
-	}
+	s.cache = newReadCaches(cfg)
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ import (
 // handleHome shows the front page: the newest story as the lead, then each
 // section's latest stories under a heading linking to the section.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	latest, err := s.stories.FindLatestBySection(r.Context(), s.cfg.HomePerSection)
+	latest, err := s.cache.findLatestBySection(r.Context(), s.cfg.HomePerSection)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -97,7 +97,7 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	list, err := s.stories.FindStories(r.Context(), masthead.StoryFilter{Section: slug, After: after, Limit: s.cfg.PageSize})
+	list, err := s.cache.findStories(r.Context(), masthead.StoryFilter{Section: slug, After: after, Limit: s.cfg.PageSize})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -129,7 +129,7 @@ func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	list, err := s.stories.FindStories(r.Context(), masthead.StoryFilter{Tag: slug, After: after, Limit: s.cfg.PageSize})
+	list, err := s.cache.findStories(r.Context(), masthead.StoryFilter{Tag: slug, After: after, Limit: s.cfg.PageSize})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -154,7 +154,7 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	list, err := s.stories.FindStories(r.Context(), masthead.StoryFilter{Author: slug, After: after, Limit: s.cfg.PageSize})
+	list, err := s.cache.findStories(r.Context(), masthead.StoryFilter{Author: slug, After: after, Limit: s.cfg.PageSize})
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -187,7 +187,7 @@ func (s *Server) listPage(r *http.Request, list *masthead.StoryPage, after *mast
 
 // handleStory shows one story.
 func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
-	st, err := s.story.get(r.Context(), r.PathValue("slug"))
+	st, err := s.cache.findStory(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -8,66 +8,129 @@ import (
 	"masthead"
 )
 
-// storyCache keeps stories that readers have just opened for a short time
-// (Config.StoryCacheTTL), so that a story read by many people at once costs
-// one database read per TTL instead of one per view. It is a micro-cache:
-// with several instances each keeps its own, and a change made anywhere is
-// seen everywhere within one TTL.
+// microCache keeps what readers have just read for a short time
+// (Config.StoryCacheTTL), so that a story or a list that many people open at
+// once costs one database read per TTL instead of one per view. With several
+// instances each keeps its own, and a change made anywhere is seen
+// everywhere within one TTL.
 //
-// Only stories that were found are kept. A story that is not visible yet is
-// looked up again on every request, so a scheduled story appears the moment
-// its time comes. Cached stories are shared between requests and must not be
-// modified.
-type storyCache struct {
+// Only successful reads are kept. A story that is not visible yet is looked
+// up again on every request, so a scheduled story's page works the moment
+// its time comes (lists show it within one TTL). Cached values are shared
+// between requests and must not be modified.
+type microCache[K comparable, V any] struct {
 	ttl  time.Duration // zero or negative: no caching
 	max  int
 	now  func() time.Time
-	load func(ctx context.Context, slug string) (*masthead.Story, error)
+	load func(ctx context.Context, key K) (V, error)
 
 	mu      sync.RWMutex
-	entries map[string]cachedStory
+	entries map[K]cached[V]
 }
 
-type cachedStory struct {
-	story   *masthead.Story
+type cached[V any] struct {
+	value   V
 	expires time.Time
 }
 
-// get returns the visible story with the slug, from the cache when a fresh
-// copy is there.
-func (c *storyCache) get(ctx context.Context, slug string) (*masthead.Story, error) {
+func newMicroCache[K comparable, V any](cfg Config, load func(context.Context, K) (V, error)) *microCache[K, V] {
+	return &microCache[K, V]{ttl: cfg.StoryCacheTTL, max: cfg.StoryCacheSize, now: cfg.Now, load: load}
+}
+
+// get returns the value for key, from the cache when a fresh copy is there.
+func (c *microCache[K, V]) get(ctx context.Context, key K) (V, error) {
 	if c.ttl <= 0 {
-		return c.load(ctx, slug)
+		return c.load(ctx, key)
 	}
 	now := c.now()
 	c.mu.RLock()
-	e, ok := c.entries[slug]
+	e, ok := c.entries[key]
 	c.mu.RUnlock()
 	if ok && now.Before(e.expires) {
-		return e.story, nil
+		return e.value, nil
 	}
-	st, err := c.load(ctx, slug)
+	v, err := c.load(ctx, key)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= c.max {
 		c.evict(now)
 	}
-	c.entries[slug] = cachedStory{story: st, expires: now.Add(c.ttl)}
+	c.entries[key] = cached[V]{value: v, expires: now.Add(c.ttl)}
 	c.mu.Unlock()
-	return st, nil
+	return v, nil
 }
 
 // evict drops expired entries, and everything if that leaves the cache
 // full. c.mu must be held.
-func (c *storyCache) evict(now time.Time) {
-	for slug, e := range c.entries {
+func (c *microCache[K, V]) evict(now time.Time) {
+	for k, e := range c.entries {
 		if !now.Before(e.expires) {
-			delete(c.entries, slug)
+			delete(c.entries, k)
 		}
 	}
 	if c.entries == nil || len(c.entries) >= c.max {
-		c.entries = make(map[string]cachedStory, min(c.max, 1024))
+		c.entries = make(map[K]cached[V], min(c.max, 1024))
 	}
+}
+
+// listKey identifies one page of a story list: a StoryFilter with its
+// cursor in comparable form.
+type listKey struct {
+	section, tag, author string
+	after                masthead.StoryCursor
+	hasAfter             bool
+	limit                int
+}
+
+func listKeyOf(f masthead.StoryFilter) listKey {
+	k := listKey{section: f.Section, tag: f.Tag, author: f.Author, limit: f.Limit}
+	if f.After != nil {
+		k.after, k.hasAfter = *f.After, true
+	}
+	return k
+}
+
+func (k listKey) filter() masthead.StoryFilter {
+	f := masthead.StoryFilter{Section: k.section, Tag: k.tag, Author: k.author, Limit: k.limit}
+	if k.hasAfter {
+		after := k.after
+		f.After = &after
+	}
+	return f
+}
+
+// readCaches are the micro-caches in front of the story service's reader
+// lookups.
+type readCaches struct {
+	story  *microCache[string, *masthead.Story]
+	list   *microCache[listKey, *masthead.StoryPage]
+	latest *microCache[int, map[string][]*masthead.Story]
+}
+
+func newReadCaches(cfg Config) *readCaches {
+	svc := cfg.Stories
+	return &readCaches{
+		story: newMicroCache(cfg, svc.FindStoryBySlug),
+		list: newMicroCache(cfg, func(ctx context.Context, k listKey) (*masthead.StoryPage, error) {
+			return svc.FindStories(ctx, k.filter())
+		}),
+		latest: newMicroCache(cfg, svc.FindLatestBySection),
+	}
+}
+
+// findStory returns the visible story with the slug.
+func (c *readCaches) findStory(ctx context.Context, slug string) (*masthead.Story, error) {
+	return c.story.get(ctx, slug)
+}
+
+// findStories returns a page of a story list.
+func (c *readCaches) findStories(ctx context.Context, f masthead.StoryFilter) (*masthead.StoryPage, error) {
+	return c.list.get(ctx, listKeyOf(f))
+}
+
+// findLatestBySection returns each section's newest stories.
+func (c *readCaches) findLatestBySection(ctx context.Context, perSection int) (map[string][]*masthead.Story, error) {
+	return c.latest.get(ctx, perSection)
 }

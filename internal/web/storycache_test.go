@@ -9,7 +9,7 @@ import (
 	"masthead"
 )
 
-func TestStoryCache(t *testing.T) {
+func TestMicroCache(t *testing.T) {
 	var now atomic.Int64
 	now.Store(testNow.UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
@@ -27,7 +27,7 @@ func TestStoryCache(t *testing.T) {
 		}
 		return &masthead.Story{Slug: slug, Headline: headline.Load().(string)}, nil
 	}
-	c := &storyCache{ttl: time.Second, max: 2, now: clock, load: load}
+	c := &microCache[string, *masthead.Story]{ttl: time.Second, max: 2, now: clock, load: load}
 	ctx := context.Background()
 
 	read := func(slug string) string {
@@ -77,7 +77,7 @@ func TestStoryCache(t *testing.T) {
 		}
 	})
 	t.Run("a negative TTL disables it", func(t *testing.T) {
-		off := &storyCache{ttl: -1, max: 2, now: clock, load: load}
+		off := &microCache[string, *masthead.Story]{ttl: -1, max: 2, now: clock, load: load}
 		before := loads.Load()
 		off.get(ctx, "a")
 		off.get(ctx, "a")
@@ -85,4 +85,30 @@ func TestStoryCache(t *testing.T) {
 			t.Errorf("loads = %d, want 2", got)
 		}
 	})
+}
+
+func TestListKeyRoundTrip(t *testing.T) {
+	after := &masthead.StoryCursor{PublishedAt: testNow, ID: 7}
+	tests := []struct {
+		name string
+		f    masthead.StoryFilter
+	}{
+		{"first page", masthead.StoryFilter{Section: "news", Limit: 20}},
+		{"later page", masthead.StoryFilter{Tag: "rail", After: after, Limit: 20}},
+		{"author", masthead.StoryFilter{Author: "ada", Limit: 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := listKeyOf(tt.f).filter()
+			if got.Section != tt.f.Section || got.Tag != tt.f.Tag || got.Author != tt.f.Author || got.Limit != tt.f.Limit {
+				t.Errorf("filter = %+v, want %+v", got, tt.f)
+			}
+			if (got.After == nil) != (tt.f.After == nil) || (got.After != nil && *got.After != *tt.f.After) {
+				t.Errorf("After = %v, want %v", got.After, tt.f.After)
+			}
+		})
+	}
+	if listKeyOf(masthead.StoryFilter{Section: "a"}) == listKeyOf(masthead.StoryFilter{Section: "a", After: after}) {
+		t.Error("the first page and a later page share a key")
+	}
 }
