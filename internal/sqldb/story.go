@@ -431,17 +431,17 @@ func (ss *StoryService) saveStory(ctx context.Context, tx *sql.Tx, s *masthead.S
 	err := tx.QueryRowContext(ctx, `INSERT INTO stories
 	(slug, headline, dek, body, body_format, body_html, section_id, status, access, comments,
 	 published_at, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 ON CONFLICT (slug) DO UPDATE SET
 	headline = excluded.headline, dek = excluded.dek, body = excluded.body,
 	body_format = excluded.body_format, body_html = excluded.body_html,
 	section_id = excluded.section_id, status = excluded.status, access = excluded.access,
 	comments = excluded.comments, published_at = excluded.published_at,
-	updated_at = excluded.updated_at
+	updated_at = $12
 RETURNING id, comment_count, created_at, updated_at`,
 		s.Slug, s.Headline, s.Dek, s.Body, string(s.BodyFormat), s.BodyHTML, s.Section.ID,
 		string(s.Status), string(s.Access), string(s.Comments),
-		ss.db.timeArg(s.PublishedAt), ss.db.timeArg(now),
+		ss.db.timeArg(s.PublishedAt), ss.db.timeArg(now), ss.db.timeArg(firstUpdate(s, now)),
 	).Scan(&s.ID, &s.CommentCount, timeCol{&s.CreatedAt}, timeCol{&s.UpdatedAt})
 	if err != nil {
 		return fmt.Errorf("story: %w", err)
@@ -466,6 +466,16 @@ RETURNING id, comment_count, created_at, updated_at`,
 		}
 	}
 	return nil
+}
+
+// firstUpdate is the UpdatedAt of a story when it is created: its
+// publication time when that has passed (a story imported with an old date
+// was not "updated" at import time), else now. Every later save sets now.
+func firstUpdate(s *masthead.Story, now time.Time) time.Time {
+	if !s.PublishedAt.IsZero() && s.PublishedAt.Before(now) {
+		return storedTime(s.PublishedAt)
+	}
+	return now
 }
 
 // upsertStorySection finds or creates the section a story names and fills
