@@ -47,3 +47,32 @@ func HasMsg(id MessageID) bool {
 var catalogues = map[Locale]map[MessageID]string{
 	DefaultLocale: english,
 }
+
+// english is the English catalogue, assembled from one part per area of the
+// product (each in its own message_en_*.go file, so that areas can grow
+// their sentences independently). An ID may appear in only one part; a test
+// checks that.
+var english = mergeCatalogues(englishParts...)
+
+// englishParts are the parts of the English catalogue.
+var englishParts = []map[MessageID]string{
+	englishStories,
+	englishAccounts,
+	englishDisplayNames,
+	englishAccountPages,
+	englishMail,
+}
+
+func mergeCatalogues(parts ...map[MessageID]string) map[MessageID]string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make(map[MessageID]string, n)
+	for _, p := range parts {
+		for id, text := range p {
+			out[id] = text
+		}
+	}
+	return out
+}

@@ -223,3 +223,9 @@ func TestCatalogueCoversDomainMessages(t *testing.T) {
 		t.Errorf("Msg(unknown) = %q, want the ID itself", got)
 	}
 }
+
+func TestCatalogueIDsAreUnique(t *testing.T) {
+	if got, want := masthead.CatalogueSize(), masthead.CataloguePartsSize(); got != want {
+		t.Errorf("the English catalogue has %d entries but its parts have %d: an ID appears in two parts", got, want)
+	}
+}

@@ -25,8 +25,9 @@ const (
 	MsgSearchQueryTooLong  MessageID = "search.query_too_long"
 )
 
-// english is the English catalogue.
-var english = map[MessageID]string{
+// englishStories is the part of the English catalogue for stories and the
+// reading pages.
+var englishStories = map[MessageID]string{
 	MsgInternalError:       "Something went wrong on our side. Please try again in a moment.",
 	MsgStoryNotFound:       "We could not find that story.",
 	MsgSectionNotFound:     "We could not find that section.",
