@@ -1,4 +1,111 @@
 package masthead
 
+// Message IDs of email messages (internal/mail). Each kind of email has a
+// subject, its paragraphs and the labels of its links; the parts shared by
+// every email (greeting, signature, footer) come first. Arguments are
+// noted beside each entry.
+const (
+	// Shared parts.
+	MsgMailGreeting     MessageID = "mail.greeting"
+	MsgMailGreetingName MessageID = "mail.greeting_name" // name
+	MsgMailSignature    MessageID = "mail.signature"     // site name
+	MsgMailFooter       MessageID = "mail.footer"        // site name
+	MsgMailCopyLink     MessageID = "mail.copy_link"
+	MsgMailLinkExpires  MessageID = "mail.link_expires" // date and time
+	MsgMailUnsubscribe  MessageID = "mail.unsubscribe"
+
+	// EmailVerify.
+	MsgMailVerifySubject MessageID = "mail.verify.subject" // site name
+	MsgMailVerifyIntro   MessageID = "mail.verify.intro"   // site name
+	MsgMailVerifyAction  MessageID = "mail.verify.action"
+	MsgMailVerifyIgnore  MessageID = "mail.verify.ignore"
+
+	// EmailSignUpExisting.
+	MsgMailSignUpExistingSubject MessageID = "mail.sign_up_existing.subject" // site name
+	MsgMailSignUpExistingIntro   MessageID = "mail.sign_up_existing.intro"   // site name
+	MsgMailSignUpExistingSignIn  MessageID = "mail.sign_up_existing.sign_in"
+	MsgMailSignUpExistingForgot  MessageID = "mail.sign_up_existing.forgot"
+	MsgMailSignUpExistingIgnore  MessageID = "mail.sign_up_existing.ignore"
+
+	// EmailPasswordReset.
+	MsgMailPasswordResetSubject MessageID = "mail.password_reset.subject" // site name
+	MsgMailPasswordResetIntro   MessageID = "mail.password_reset.intro"   // site name
+	MsgMailPasswordResetAction  MessageID = "mail.password_reset.action"
+	MsgMailPasswordResetIgnore  MessageID = "mail.password_reset.ignore"
+
+	// EmailPasswordChanged.
+	MsgMailPasswordChangedSubject MessageID = "mail.password_changed.subject" // site name
+	MsgMailPasswordChangedIntro   MessageID = "mail.password_changed.intro"   // site name, date and time
+	MsgMailPasswordChangedIfYou   MessageID = "mail.password_changed.if_you"
+	MsgMailPasswordChangedIfNot   MessageID = "mail.password_changed.if_not"
+
+	// EmailChangeConfirm.
+	MsgMailEmailChangeConfirmSubject MessageID = "mail.email_change_confirm.subject" // site name
+	MsgMailEmailChangeConfirmIntro   MessageID = "mail.email_change_confirm.intro"   // site name
+	MsgMailEmailChangeConfirmAction  MessageID = "mail.email_change_confirm.action"
+	MsgMailEmailChangeConfirmIgnore  MessageID = "mail.email_change_confirm.ignore"
+
+	// EmailChangeNotice.
+	MsgMailEmailChangeNoticeSubject MessageID = "mail.email_change_notice.subject" // site name
+	MsgMailEmailChangeNoticeIntro   MessageID = "mail.email_change_notice.intro"   // site name, new address
+	MsgMailEmailChangeNoticeIfYou   MessageID = "mail.email_change_notice.if_you"
+	MsgMailEmailChangeNoticeIfNot   MessageID = "mail.email_change_notice.if_not"
+
+	// EmailDeletionScheduled.
+	MsgMailDeletionSubject MessageID = "mail.deletion_scheduled.subject" // site name
+	MsgMailDeletionIntro   MessageID = "mail.deletion_scheduled.intro"   // site name, date and time
+	MsgMailDeletionCancel  MessageID = "mail.deletion_scheduled.cancel"
+
+	// Link labels shared by several kinds.
+	MsgMailActionSignIn        MessageID = "mail.action.sign_in"
+	MsgMailActionResetPassword MessageID = "mail.action.reset_password"
+)
+
 // englishMail is the part of the English catalogue for email messages.
-var englishMail = map[MessageID]string{}
+var englishMail = map[MessageID]string{
+	MsgMailGreeting:     "Hello,",
+	MsgMailGreetingName: "Hello %s,",
+	MsgMailSignature:    "— %s",
+	MsgMailFooter:       "This email was sent automatically by %s. Replies to it are not read.",
+	MsgMailCopyLink:     "If the button does not work, copy this address into your browser:",
+	MsgMailLinkExpires:  "The link works once, until %s.",
+	MsgMailUnsubscribe:  "To stop receiving emails like this one, follow this link:",
+
+	MsgMailVerifySubject: "Confirm your email address for %s",
+	MsgMailVerifyIntro:   "Thank you for signing up to %s. Please confirm your email address by following this link:",
+	MsgMailVerifyAction:  "Confirm my email address",
+	MsgMailVerifyIgnore:  "If you did not sign up, you can ignore this email.",
+
+	MsgMailSignUpExistingSubject: "Signing up to %s with your email address",
+	MsgMailSignUpExistingIntro:   "Someone, perhaps you, tried to sign up to %s with this email address. It already has an account, so no new account was created.",
+	MsgMailSignUpExistingSignIn:  "If it was you, you can sign in with your existing account:",
+	MsgMailSignUpExistingForgot:  "If you have forgotten your password, you can choose a new one:",
+	MsgMailSignUpExistingIgnore:  "If it was not you, you can ignore this email: nothing about your account has changed.",
+
+	MsgMailPasswordResetSubject: "Reset your password for %s",
+	MsgMailPasswordResetIntro:   "We received a request to reset the password of your account at %s. To choose a new password, follow this link:",
+	MsgMailPasswordResetAction:  "Choose a new password",
+	MsgMailPasswordResetIgnore:  "If you did not ask for this, you can ignore this email: your password has not changed.",
+
+	MsgMailPasswordChangedSubject: "Your password for %s has been changed",
+	MsgMailPasswordChangedIntro:   "The password of your account at %s was changed on %s.",
+	MsgMailPasswordChangedIfYou:   "If you made this change, there is nothing more to do.",
+	MsgMailPasswordChangedIfNot:   "If you did not, someone else may know your password. Please choose a new one at once:",
+
+	MsgMailEmailChangeConfirmSubject: "Confirm your new email address for %s",
+	MsgMailEmailChangeConfirmIntro:   "Please confirm that you want to use this email address for your account at %s by following this link:",
+	MsgMailEmailChangeConfirmAction:  "Confirm my new email address",
+	MsgMailEmailChangeConfirmIgnore:  "If you did not ask for this, you can ignore this email: the account's address will not change.",
+
+	MsgMailEmailChangeNoticeSubject: "Your email address for %s is being changed",
+	MsgMailEmailChangeNoticeIntro:   "Someone asked to change the email address of your account at %s to %s. The change takes effect only when the link we sent to that address is followed.",
+	MsgMailEmailChangeNoticeIfYou:   "If you asked for this, there is nothing more to do.",
+	MsgMailEmailChangeNoticeIfNot:   "If you did not, someone else may know your password. Please choose a new one at once:",
+
+	MsgMailDeletionSubject: "Your account at %s is due to be deleted",
+	MsgMailDeletionIntro:   "As you asked, your account at %s will be deleted on %s.",
+	MsgMailDeletionCancel:  "If you change your mind, sign in before then and the deletion will be cancelled:",
+
+	MsgMailActionSignIn:        "Sign in",
+	MsgMailActionResetPassword: "Choose a new password",
+}
