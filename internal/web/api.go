@@ -13,9 +13,12 @@ type apiErrorBody struct {
 	Error apiError `json:"error"`
 }
 
+// apiError is an error's code, its message for people and, for an error
+// about one field of a request, the field's name.
 type apiError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
 }
 
 // apiRef is a section, author or tag as the API shows it.

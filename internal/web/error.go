@@ -47,6 +47,10 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		message = masthead.ErrorMessage(err)
 	}
+	if field := masthead.ErrorField(err); field != "" && status != http.StatusInternalServerError && isAPI(r) {
+		s.writeJSON(w, status, apiErrorBody{Error: apiError{Code: code, Message: message, Field: field}})
+		return
+	}
 	s.renderError(w, r, status, code, message)
 }
 

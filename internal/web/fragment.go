@@ -10,7 +10,8 @@ import (
 )
 
 // fragments caches rendered pieces of pages for the life of one
-// sectionEntry: the site header (one per current section), the footer (one
+// sectionEntry: the anonymous site header (one per current section; a
+// signed-in viewer's header is rendered per request), the footer (one
 // per feed link) and each story's viewer-independent parts (its <head>
 // additions and its <article>). A story fragment is reused only while the
 // story's ID and UpdatedAt are unchanged, and the whole set is dropped when

@@ -16,22 +16,48 @@ import (
 // collide with anyone else's.
 type contextKey int
 
-const requestIDKey contextKey = iota
+// requestKey is the context key of a request's *requestInfo.
+const requestKey contextKey = iota
+
+// requestInfo is who a request comes from: its ID and, once the sessions
+// middleware has looked, the signed-in viewer. It is put into the context
+// by the outermost middleware, so that the layers below it fill it in
+// without replacing the *http.Request (see observe). Only the request's
+// own goroutine touches it.
+type requestInfo struct {
+	id string
+	// token is the session token from the request's cookie, "" if none.
+	token   string
+	account *masthead.Account
+	session *masthead.Session
+	// authErr is a failure to authenticate other than an unknown or ended
+	// session, such as the database being down.
+	authErr error
+}
+
+// requestInfoFrom returns the request's info, or nil outside the
+// middleware.
+func requestInfoFrom(ctx context.Context) *requestInfo {
+	ri, _ := ctx.Value(requestKey).(*requestInfo)
+	return ri
+}
 
 // RequestID returns the request ID stored in ctx by the server's middleware,
 // or "" if there is none.
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+	if ri := requestInfoFrom(ctx); ri != nil {
+		return ri.id
+	}
+	return ""
 }
 
 // requestID gives every request a random ID, stored in its context and sent
 // back in the X-Request-ID response header.
 func (s *Server) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := rand.Text()
-		w.Header()["X-Request-Id"] = []string{id}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		ri := &requestInfo{id: rand.Text()}
+		w.Header()["X-Request-Id"] = []string{ri.id}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestKey, ri)))
 	})
 }
 

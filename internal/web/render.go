@@ -20,14 +20,19 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// pages holds one parsed template set per page, each with the shared layout.
+// pages holds one parsed template set per page, each with the shared layout
+// and partials (partials.html for stories, forms.html for forms).
 type pages struct {
 	byName map[string]*template.Template
 }
 
 // pageNames lists the page templates; each defines "main" and is combined
 // with layout.html and partials.html.
-var pageNames = []string{"home", "list", "story", "search", "error"}
+var pageNames = []string{
+	"home", "list", "story", "search", "error",
+	"signup", "signin", "forgot", "reset", "notice",
+	"account", "profile", "subscription", "security", "notifications", "privacy",
+}
 
 // parseTemplates parses every template once, with the template functions
 // bound to this server's locale and static files.
@@ -40,7 +45,7 @@ var pageNames = []string{"home", "list", "story", "search", "error"}
 // such as {{t "page.home.more_in" .Section.Name}}, stay calls.
 func (s *Server) parseTemplates() (*pages, error) {
 	base := template.New("").Funcs(s.templateFuncs())
-	for _, name := range []string{"layout", "partials"} {
+	for _, name := range []string{"layout", "partials", "forms"} {
 		if err := s.parseFile(base, name); err != nil {
 			return nil, err
 		}
@@ -147,6 +152,31 @@ type page struct {
 	Searched  bool
 	Message   string
 	RequestID string
+
+	// Viewer is the signed-in account, nil for an anonymous reader, and
+	// ViewerName the name the header shows for it. A page with a viewer
+	// gets a header of its own, never a cached one, and is never stored by
+	// a cache.
+	Viewer     *masthead.Account
+	ViewerName string
+	// AccountsOn says whether the site has accounts, so that the header
+	// offers signing in.
+	AccountsOn bool
+
+	// Form is the page's form; Notice confirms what was just done; Links
+	// are the ways on from a notice page; Acct is an account page's data.
+	Form   *form
+	Next   string // where a form sends the reader once done: a local path
+	Token  string // the token of an emailed link, for a hidden field
+	Notice string
+	Links  []pageLink
+	Acct   *accountView
+}
+
+// pageLink is a link with its text.
+type pageLink struct {
+	Href  string
+	Label string
 }
 
 // sectionGroup is one section's block on the front page.
@@ -165,18 +195,27 @@ func (s *Server) newPage(r *http.Request) *page {
 			slog.String("error", err.Error()))
 		e = &sectionEntry{frags: newFragments(0)}
 	}
-	return &page{
-		frags:     e.frags,
-		Lang:      string(s.cfg.Locale),
-		SiteName:  s.cfg.SiteName,
-		Title:     s.cfg.SiteName,
-		Canonical: s.absURL(r.URL.Path),
-		OGType:    "website",
-		Sections:  e.sections,
-		FeedAtom:  "/feed.atom",
-		FeedRSS:   "/feed.rss",
-		Year:      s.now().In(s.cfg.TimeZone).Year(),
+	p := &page{
+		frags:      e.frags,
+		Lang:       string(s.cfg.Locale),
+		SiteName:   s.cfg.SiteName,
+		Title:      s.cfg.SiteName,
+		Canonical:  s.absURL(r.URL.Path),
+		OGType:     "website",
+		Sections:   e.sections,
+		FeedAtom:   "/feed.atom",
+		FeedRSS:    "/feed.rss",
+		Year:       s.now().In(s.cfg.TimeZone).Year(),
+		AccountsOn: s.accounts != nil,
 	}
+	if a, _ := s.viewer(r); a != nil {
+		p.Viewer = a
+		p.ViewerName = a.DisplayName
+		if p.ViewerName == "" {
+			p.ViewerName = a.Email
+		}
+	}
+	return p
 }
 
 // setTitle sets the page title to "title | site".
@@ -216,6 +255,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if err == nil {
 		err = s.pages.byName[name].ExecuteTemplate(buf, "layout", p)
 	}
+	if err == nil && p.Viewer != nil {
+		noStore(w)
+	}
 	if err != nil {
 		s.logger.LogAttrs(r.Context(), slog.LevelError, "render template",
 			slog.String("request_id", RequestID(r.Context())),
@@ -230,8 +272,33 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // chrome fills in the page's header and footer fragments, from the cache
-// when they are there.
+// when they are there. The header of a signed-in viewer names them, so it
+// is rendered for the page and never cached.
 func (s *Server) chrome(name string, p *page) error {
+	if p.Viewer != nil {
+		h, err := s.fragment(name, "header", p)
+		if err != nil {
+			return err
+		}
+		p.Header = h
+	} else if err := s.cachedHeader(name, p); err != nil {
+		return err
+	}
+	v, ok := p.frags.footer.Load(p.FeedAtom)
+	if !ok {
+		f, err := s.fragment(name, "footer", p)
+		if err != nil {
+			return err
+		}
+		v, _ = p.frags.footer.LoadOrStore(p.FeedAtom, f)
+	}
+	p.Footer = v.(template.HTML)
+	return nil
+}
+
+// cachedHeader fills in the anonymous header, from the cache when it is
+// there.
+func (s *Server) cachedHeader(name string, p *page) error {
 	v, ok := p.frags.header.Load(p.Current)
 	if !ok {
 		h, err := s.fragment(name, "header", p)
@@ -241,15 +308,6 @@ func (s *Server) chrome(name string, p *page) error {
 		v, _ = p.frags.header.LoadOrStore(p.Current, h)
 	}
 	p.Header = v.(template.HTML)
-	v, ok = p.frags.footer.Load(p.FeedAtom)
-	if !ok {
-		f, err := s.fragment(name, "footer", p)
-		if err != nil {
-			return err
-		}
-		v, _ = p.frags.footer.LoadOrStore(p.FeedAtom, f)
-	}
-	p.Footer = v.(template.HTML)
 	return nil
 }
 

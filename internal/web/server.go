@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -93,16 +94,31 @@ type Config struct {
 	// StoryCacheSize is the most entries each of those caches keeps;
 	// default 10000.
 	StoryCacheSize int
+
+	// Accounts is the account service: sign-up, sign-in, sessions and the
+	// account pages. The site needs it; nil turns accounts off (their
+	// routes answer 404 and the header offers no sign-in), which keeps
+	// tests of the reading pages simple.
+	Accounts masthead.AccountService
+	// AccountSettings are the account limits the pages mention, such as
+	// the session lifetime and the display-name change interval; the zero
+	// value means masthead.DefaultAccountSettings().
+	AccountSettings masthead.AccountSettings
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For header is believed; by default none, and the
+	// client's address is the connection's peer.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves Masthead over HTTP. Create it with NewServer; it is safe for
 // concurrent use.
 type Server struct {
-	cfg     Config
-	logger  *slog.Logger
-	stories masthead.StoryService
-	now     func() time.Time
-	hsts    bool
+	cfg      Config
+	logger   *slog.Logger
+	stories  masthead.StoryService
+	accounts masthead.AccountService
+	now      func() time.Time
+	hsts     bool
 
 	pages    *pages
 	views    *viewFormats
@@ -179,13 +195,17 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.StoryCacheSize <= 0 {
 		cfg.StoryCacheSize = DefaultStoryCacheSize
 	}
+	if cfg.AccountSettings == (masthead.AccountSettings{}) {
+		cfg.AccountSettings = masthead.DefaultAccountSettings()
+	}
 
 	s := &Server{
-		cfg:     cfg,
-		logger:  cfg.Logger,
-		stories: cfg.Stories,
-		now:     cfg.Now,
-		hsts:    base.Scheme == "https",
+		cfg:      cfg,
+		logger:   cfg.Logger,
+		stories:  cfg.Stories,
+		accounts: cfg.Accounts,
+		now:      cfg.Now,
+		hsts:     base.Scheme == "https",
 	}
 	s.sections = &sectionCache{
 		ttl:           cfg.SectionsTTL,
@@ -215,10 +235,15 @@ func NewServer(cfg Config) (*Server, error) {
 
 	// Order, outermost first: request ID, metrics and access log (they see
 	// the final status, panics included), panic recovery, security
-	// headers, body limit, cross-origin protection, routes. None of the
-	// layers below the observer replaces the *http.Request, so the pattern
-	// the mux records on it is visible to the observer afterwards.
-	var h http.Handler = cop.Handler(s.routes())
+	// headers, body limit, cross-origin protection, sessions, routes. None
+	// of the layers below the observer replaces the *http.Request, so the
+	// pattern the mux records on it is visible to the observer afterwards
+	// (the sessions layer records the viewer in the request's info).
+	var h http.Handler = s.routes()
+	if s.accounts != nil {
+		h = s.sessions(h)
+	}
+	h = cop.Handler(h)
 	h = s.limitBody(h)
 	h = s.securityHeaders(h)
 	h = s.recoverPanics(h)
@@ -254,6 +279,10 @@ func (s *Server) routes() *http.ServeMux {
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/stories", s.handleAPIStories)
 	mux.HandleFunc("GET /api/v1/stories/{slug}", s.handleAPIStory)
+
+	if s.accounts != nil {
+		s.accountRoutes(mux)
+	}
 
 	// Operations and assets.
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
