@@ -324,3 +324,13 @@ func storedTime(t time.Time) time.Time {
 	}
 	return t.UTC().Truncate(time.Microsecond)
 }
+
+// queryRowPool is queryRowRead for a lone query outside any transaction:
+// one round trip, no BEGIN and COMMIT, for the hottest single-row reads.
+func (db *DB) queryRowPool(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, ok := db.readStmts.Load(q); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	db.prepareLater(q)
+	return db.read.QueryRowContext(ctx, q, args...)
+}
