@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"masthead/internal/mailtest"
 	"masthead/internal/pgtest"
 )
 
@@ -63,6 +64,7 @@ func testMain(m *testing.M) int {
 
 	code := m.Run()
 	pgtest.Stop()
+	mailtest.Stop()
 	return code
 }
 

@@ -170,6 +170,10 @@ type serveConfig struct {
 	MaxBodyBytes  int64
 	SectionsTTL   time.Duration
 	StoryCacheTTL time.Duration
+
+	SMTPURL  string
+	MailFrom string
+	accounts accountFlags
 }
 
 // serveHelp introduces masthead serve's flags.
@@ -216,6 +220,11 @@ func newServeFlags(c *serveConfig) *flags {
 	f.bindEnv("sections-ttl", "MASTHEAD_SECTIONS_TTL")
 	f.DurationVar(&c.StoryCacheTTL, "story-cache-ttl", web.DefaultStoryCacheTTL, "how long a story read from the database is reused for other readers; negative disables")
 	f.bindEnv("story-cache-ttl", "MASTHEAD_STORY_CACHE_TTL")
+	f.StringVar(&c.SMTPURL, "smtp-url", "", "mail server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (TLS); empty writes emails to the log")
+	f.bindEnv("smtp-url", "MASTHEAD_SMTP_URL")
+	f.StringVar(&c.MailFrom, "mail-from", "", `sender of emails, e.g. "The Courier <no-reply@courier.example>" (default: the site name at no-reply@ the base URL's host)`)
+	f.bindEnv("mail-from", "MASTHEAD_MAIL_FROM")
+	addAccountFlags(f, &c.accounts)
 	return f
 }
 
@@ -245,7 +254,7 @@ func (c *serveConfig) validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: %w", c.Addr, err)
 	}
-	return nil
+	return c.accounts.validate()
 }
 
 // baseURLFor returns the origin a server listening on addr (as bound, with

@@ -6,6 +6,7 @@
 //	masthead serve [--addr :8080] [--database URL] [--demo] ...
 //	masthead migrate [--database URL]
 //	masthead story import [--headline H] [--section S] [--access A] FILE...
+//	masthead staff create --email E --role admin|editor|moderator
 //	masthead version
 //
 // Every setting flag can also be given as an environment variable
@@ -68,6 +69,7 @@ func commands() []command {
 		{"serve", "run the site (migrates the database first)", runServe},
 		{"migrate", "apply pending database migrations and exit", runMigrate},
 		{"story", "manage stories: story import FILE...", runStory},
+		{"staff", "manage staff: staff create --email E --role admin|editor|moderator", runStaff},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 	"masthead"
 	"masthead/internal/demo"
+	"masthead/internal/mail"
 	"masthead/internal/markdown"
 	"masthead/internal/sqldb"
 	"masthead/internal/web"
@@ -71,8 +73,11 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	stories := newStoryService(db)
+	settings := cfg.accounts.settings
+	settings.SiteName = cfg.SiteName
+	accounts := newAccountService(db, settings, cfg.accounts.hashConcurrency)
 	if cfg.Demo {
-		if err := seedDemo(ctx, stories, time.Now(), logger); err != nil {
+		if err := seedDemo(ctx, stories, accounts, time.Now(), logger); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
@@ -101,6 +106,41 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		baseURL = baseURLFor(ln.Addr())
 	}
 
+	mailCfg := mail.Config{
+		SMTPURL:  cfg.SMTPURL,
+		From:     cfg.MailFrom,
+		SiteName: cfg.SiteName,
+		BaseURL:  baseURL,
+		Locale:   masthead.Locale(cfg.Locale),
+		TimeZone: loc,
+		Logger:   logger,
+		Now:      time.Now,
+	}
+	sender, err := mail.NewSender(mailCfg)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if cfg.SMTPURL == "" {
+		logger.Warn("no mail server configured (--smtp-url or MASTHEAD_SMTP_URL): emails, with their links, are written to this log instead of being sent")
+	}
+	mailer := mail.NewWorker(mailCfg, sqldb.NewOutboxService(db), sender)
+	accounts.OnQueued = mailer.Notify
+
+	// Background work ends with the server: the mail worker finishes the
+	// message in hand, the deletion loop its pass.
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var background sync.WaitGroup
+	background.Go(func() {
+		if err := mailer.Run(bgCtx); err != nil {
+			logger.Error("mail worker stopped", "err", err)
+		}
+	})
+	background.Go(func() { purgeDeletions(bgCtx, accounts, cfg.accounts.purgeEvery, logger) })
+	defer func() {
+		stopBackground()
+		background.Wait()
+	}()
+
 	site, err := web.NewServer(web.Config{
 		SiteName: cfg.SiteName,
 		BaseURL:  baseURL,
@@ -111,6 +151,10 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		Stories:  stories,
 		Ready:    db.Ready,
 		Registry: reg,
+
+		Accounts:        accounts,
+		AccountSettings: settings,
+		TrustedProxies:  cfg.accounts.parsedProxies,
 
 		PageSize:      cfg.PageSize,
 		MaxBodyBytes:  cfg.MaxBodyBytes,
@@ -168,7 +212,7 @@ func openDB(ctx context.Context, url string, logger *slog.Logger) (*sqldb.DB, er
 
 // seedDemo fills an empty database with the demo newsroom. A database that
 // has any story is left exactly as it is.
-func seedDemo(ctx context.Context, stories masthead.StoryService, now time.Time, logger *slog.Logger) error {
+func seedDemo(ctx context.Context, stories masthead.StoryService, accounts masthead.AccountService, now time.Time, logger *slog.Logger) error {
 	n, err := stories.CountStories(ctx)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -198,7 +242,7 @@ func seedDemo(ctx context.Context, stories masthead.StoryService, now time.Time,
 		logger.Debug("demo story created", "slug", s.Slug, "status", s.Status, "access", s.Access)
 	}
 	logger.Info("demo newsroom created", "sections", len(sections), "stories", len(list), "visible", visible)
-	return nil
+	return seedDemoAccounts(ctx, accounts, logger)
 }
 
 // newStoryService returns the story service over db.

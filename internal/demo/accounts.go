@@ -1,0 +1,33 @@
+package demo
+
+import "masthead"
+
+// Password is the password of every demo account. It is printed at
+// start-up with a warning: the demo is for trying the product only.
+const Password = "masthead-demo"
+
+// Account is one demo account.
+type Account struct {
+	Email string
+	Role  masthead.Role
+	// Plan names the plan the account is meant to be on; plans arrive
+	// with the plans issue, and until then it is descriptive only.
+	Plan string
+	// DisplayName is set for accounts that have created one; "" leaves
+	// the account at the commenting gate's display-name step.
+	DisplayName string
+	About       string
+}
+
+// Accounts returns the demo accounts of the product's demo table. Every one
+// is verified.
+func Accounts() []Account {
+	return []Account{
+		{Email: "admin@example.com", Role: masthead.RoleAdmin, DisplayName: "Port Alder Desk"},
+		{Email: "moderator@example.com", Role: masthead.RoleModerator, DisplayName: "Community Team"},
+		{Email: "free@example.com", Role: masthead.RoleSubscriber, Plan: "free"},
+		{Email: "standard@example.com", Role: masthead.RoleSubscriber, Plan: "standard"},
+		{Email: "premium@example.com", Role: masthead.RoleSubscriber, Plan: "premium",
+			DisplayName: "Harriet Okonjo", About: "Harbour district"},
+	}
+}
