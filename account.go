@@ -314,9 +314,10 @@ type AccountService interface {
 
 	// ExportAccount returns everything stored about the account.
 	ExportAccount(ctx context.Context, accountID int64) (*AccountExport, error)
-	// RequestDeletion schedules the account's deletion after the
-	// DeletionDelay and ends all its sessions.
-	RequestDeletion(ctx context.Context, accountID int64, deleteComments bool) error
+	// RequestDeletion checks the account's password (EINVALID about field
+	// "password" when wrong), then schedules the account's deletion after
+	// the DeletionDelay and ends all its sessions.
+	RequestDeletion(ctx context.Context, accountID int64, password string, deleteComments bool) error
 	// PurgeDueDeletions deletes accounts whose deletion is due: email,
 	// names, name history, password hash and sessions are removed. It
 	// returns how many were deleted.

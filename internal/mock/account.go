@@ -31,7 +31,7 @@ type AccountService struct {
 	NameHistoryFn          func(ctx context.Context, accountID int64) ([]masthead.NameChange, error)
 	SetReplyEmailsFn       func(ctx context.Context, accountID int64, on bool) error
 	ExportAccountFn        func(ctx context.Context, accountID int64) (*masthead.AccountExport, error)
-	RequestDeletionFn      func(ctx context.Context, accountID int64, deleteComments bool) error
+	RequestDeletionFn      func(ctx context.Context, accountID int64, password string, deleteComments bool) error
 	PurgeDueDeletionsFn    func(ctx context.Context) (int, error)
 	CreateStaffFn          func(ctx context.Context, email, password string, role masthead.Role) (*masthead.Account, error)
 }
@@ -193,11 +193,11 @@ func (s *AccountService) ExportAccount(ctx context.Context, accountID int64) (*m
 }
 
 // RequestDeletion calls RequestDeletionFn.
-func (s *AccountService) RequestDeletion(ctx context.Context, accountID int64, deleteComments bool) error {
+func (s *AccountService) RequestDeletion(ctx context.Context, accountID int64, password string, deleteComments bool) error {
 	if s.RequestDeletionFn == nil {
 		unsetAccount("RequestDeletion")
 	}
-	return s.RequestDeletionFn(ctx, accountID, deleteComments)
+	return s.RequestDeletionFn(ctx, accountID, password, deleteComments)
 }
 
 // PurgeDueDeletions calls PurgeDueDeletionsFn.

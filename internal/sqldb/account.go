@@ -944,13 +944,21 @@ func (as *AccountService) ExportAccount(ctx context.Context, accountID int64) (*
 	return out, nil
 }
 
-// RequestDeletion schedules the account's deletion DeletionDelay from now,
-// records the reader's choice for their comments, ends every session and
-// queues a confirmation. Asking again moves the date.
-func (as *AccountService) RequestDeletion(ctx context.Context, accountID int64, deleteComments bool) error {
+// RequestDeletion checks the password, then schedules the account's
+// deletion DeletionDelay from now, records the reader's choice for their
+// comments, ends every session and queues a confirmation. Asking again
+// moves the date.
+func (as *AccountService) RequestDeletion(ctx context.Context, accountID int64, password string, deleteComments bool) error {
+	row, err := as.findAccount(ctx, as.db.read, accountID, false)
+	if err != nil {
+		return wrapUnlessApp("request deletion", err)
+	}
+	if err := as.checkPassword(ctx, row, password, "password"); err != nil {
+		return wrapUnlessApp("request deletion", err)
+	}
 	now := as.db.clock()
 	due := now.Add(as.settings.DeletionDelay)
-	err := as.db.writeTx(ctx, func(tx *sql.Tx) error {
+	err = as.db.writeTx(ctx, func(tx *sql.Tx) error {
 		row, err := as.findAccount(ctx, tx, accountID, true)
 		if err != nil {
 			return err

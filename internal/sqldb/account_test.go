@@ -1061,8 +1061,16 @@ func TestDeletion(t *testing.T) {
 		}
 		_, token := f.signIn("leaver2@example.com", secret, home)
 
+		// A wrong password changes nothing.
+		if err := f.svc.RequestDeletion(ctx, acc.ID, "not my password", true); masthead.ErrorField(err) != "password" {
+			t.Errorf("RequestDeletion with a wrong password: %v, want an error about the password", err)
+		}
+		if got, _ := f.svc.FindAccountByID(ctx, acc.ID); !got.DeletionDueAt.IsZero() {
+			t.Errorf("a wrong password scheduled the deletion for %v", got.DeletionDueAt)
+		}
+
 		// Requesting ends every session and queues a confirmation.
-		if err := f.svc.RequestDeletion(ctx, acc.ID, true); err != nil {
+		if err := f.svc.RequestDeletion(ctx, acc.ID, secret, true); err != nil {
 			t.Fatalf("RequestDeletion: %v", err)
 		}
 		if _, _, err := f.svc.Authenticate(ctx, token, home); err == nil {
@@ -1093,7 +1101,7 @@ func TestDeletion(t *testing.T) {
 		}
 
 		// Asked again and left alone, it happens.
-		if err := f.svc.RequestDeletion(ctx, acc.ID, false); err != nil {
+		if err := f.svc.RequestDeletion(ctx, acc.ID, secret, false); err != nil {
 			t.Fatalf("RequestDeletion: %v", err)
 		}
 		f.advance(24*time.Hour - time.Second)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -444,11 +443,7 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if err := s.checkPassword(ctx, r, a, password); err != nil {
-		s.refuse(w, r, 0, "privacy", p, f, err)
-		return
-	}
-	if err := s.accounts.RequestDeletion(ctx, a.ID, p.Acct.DeleteComments); err != nil {
+	if err := s.accounts.RequestDeletion(ctx, a.ID, password, p.Acct.DeleteComments); err != nil {
 		s.refuse(w, r, 0, "privacy", p, f, err)
 		return
 	}
@@ -461,26 +456,6 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 	s.forgetViewer(r)
 	s.noticePage(w, r, http.StatusOK, "privacy.deleted_heading", s.msg("privacy.deleted", s.formatDateTime(due)),
 		s.link("/", "privacy.deleted_home"))
-}
-
-// checkPassword checks the signed-in reader's password, for confirming a
-// deletion. The account service has no method for that alone, so it signs
-// in with the password (which counts failures and rate-limits them like
-// any sign-in) and ends the new session at once. A wrong password is an
-// EINVALID error about the password field.
-func (s *Server) checkPassword(ctx context.Context, r *http.Request, a *masthead.Account, password string) error {
-	wrong := masthead.FieldError("password", masthead.MsgIn(s.cfg.Locale, masthead.MsgCurrentPasswordWrong))
-	b, token, err := s.accounts.SignIn(ctx, a.Email, password, s.client(r))
-	if masthead.ErrorCode(err) == masthead.EUNAUTHORIZED {
-		return wrong
-	} else if err != nil {
-		return err
-	}
-	s.signOutToken(ctx, token)
-	if b == nil || b.ID != a.ID {
-		return wrong
-	}
-	return nil
 }
 
 // handleExport downloads everything stored about the account as JSON.
