@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http/cookiejar"
+	neturl "net/url"
+
 	"bytes"
 	"context"
 	"io"
@@ -16,6 +20,7 @@ import (
 	"time"
 
 	"masthead"
+	"masthead/internal/demo"
 )
 
 // syncBuffer is a bytes.Buffer safe for a command writing and a test
@@ -41,9 +46,15 @@ func (b *syncBuffer) String() string {
 // returns the exit status, stdout and stderr.
 func cli(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	return cliWithInput(t, env, "", args...)
+}
+
+// cliWithInput runs a command line with input on standard input.
+func cliWithInput(t *testing.T, env map[string]string, input string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut syncBuffer
 	status := run(t.Context(), args, &stdio{
-		in: strings.NewReader(""), out: &out, err: &errOut,
+		in: strings.NewReader(input), out: &out, err: &errOut,
 		getenv: func(k string) string { return env[k] },
 	})
 	return status, out.String(), errOut.String()
@@ -444,6 +455,44 @@ func TestServe(t *testing.T) {
 	if !strings.Contains(stderr.String(), "demo newsroom created") {
 		t.Errorf("no demo log line:\n%s", stderr)
 	}
+	if !strings.Contains(stderr.String(), "password masthead-demo") {
+		t.Errorf("the demo password and its warning are not in the log:\n%s", stderr)
+	}
+	// Every demo account signs in with the demo password; the ones with a
+	// display name show it in the header.
+	for _, d := range demo.Accounts() {
+		t.Run("demo account "+d.Email, func(t *testing.T) {
+			jar, _ := cookiejar.New(nil)
+			client := &http.Client{Jar: jar}
+			resp, err := client.PostForm(url+"/signin", neturl.Values{"email": {d.Email}, "password": {demo.Password}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/account" {
+				t.Fatalf("sign in: status %d at %s, want 200 at /account:\n%.500s", resp.StatusCode, resp.Request.URL.Path, body)
+			}
+			resp, err = client.Get(url + "/api/v1/me")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var me struct {
+				Email         string `json:"email"`
+				Role          string `json:"role"`
+				DisplayName   string `json:"display_name"`
+				EmailVerified bool   `json:"email_verified"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&me)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatalf("GET /api/v1/me: %v", err)
+			}
+			if me.Email != d.Email || me.Role != string(d.Role) || me.DisplayName != d.DisplayName || !me.EmailVerified {
+				t.Errorf("/api/v1/me = %+v, want %s, %s, name %q, verified", me, d.Email, d.Role, d.DisplayName)
+			}
+		})
+	}
 	if status := stop(); status != exitOK {
 		t.Errorf("serve exit status = %d, want 0:\n%s", status, stderr)
 	}
@@ -463,5 +512,45 @@ func TestServe(t *testing.T) {
 	}
 	if n < 12 {
 		t.Errorf("CountStories = %d, want the demo's stories", n)
+	}
+}
+
+func TestStaffCreate(t *testing.T) {
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
+	env := map[string]string{"MASTHEAD_DATABASE_URL": dbURL}
+	tests := []struct {
+		name       string
+		input      string
+		args       []string
+		wantStatus int
+		wantOut    string
+		wantErr    string
+	}{
+		{"creates an editor", "a long editorial passphrase\n", []string{"--email", "Ed@Example.com", "--role", "editor"},
+			exitOK, "staff account Ed@example.com is editor\n", ""},
+		{"promotes to admin", "another long passphrase\n", []string{"--email", "ed@example.com", "--role", "admin"},
+			exitOK, "is admin\n", ""},
+		{"no email", "whatever passphrase\n", []string{"--role", "editor"}, exitUsage, "", "--email is required"},
+		{"subscriber is not a staff role", "whatever passphrase\n", []string{"--email", "x@example.com", "--role", "subscriber"},
+			exitUsage, "", "--role must be admin, editor or moderator"},
+		{"no password", "", []string{"--email", "x@example.com", "--role", "moderator"}, exitError, "", "no password on standard input"},
+		{"common password", "password123\n", []string{"--email", "x@example.com", "--role", "moderator"},
+			exitError, "", masthead.Msg(masthead.MsgPasswordTooCommon)},
+		{"bad email", "a long enough passphrase\n", []string{"--email", "not-an-address", "--role", "moderator"},
+			exitError, "", masthead.Msg(masthead.MsgEmailInvalid)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out, errOut := cliWithInput(t, env, tt.input, append([]string{"staff", "create"}, tt.args...)...)
+			if status != tt.wantStatus {
+				t.Errorf("status = %d, want %d (stderr %q)", status, tt.wantStatus, errOut)
+			}
+			if tt.wantOut != "" && !strings.Contains(out, tt.wantOut) {
+				t.Errorf("stdout = %q, want it to contain %q", out, tt.wantOut)
+			}
+			if tt.wantErr != "" && !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr = %q, want it to contain %q", errOut, tt.wantErr)
+			}
+		})
 	}
 }
