@@ -35,6 +35,7 @@ var englishAccounts = map[MessageID]string{
 	MsgSignInRateLimited:    "Too many failed attempts to sign in. Please wait a few minutes and try again, or reset your password by email.",
 	MsgSignUpRateLimited:    "Too many accounts have been created from your network recently. Please try again later.",
 	MsgResetRateLimited:     "We have sent several reset emails to this address recently. Please check your inbox (and spam folder), or try again later.",
+	MsgVerifyRateLimited:    "We have sent several verification emails to this address recently. Please check your inbox (and spam folder), or try again later.",
 	MsgTokenInvalid:         "This link is not valid any more: it may have been used already or have expired. Please ask for a new one.",
 	MsgSessionInvalid:       "Please sign in again.",
 	MsgCurrentPasswordWrong: "Your current password is not correct.",

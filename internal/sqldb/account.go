@@ -345,7 +345,7 @@ func (as *AccountService) ResendVerification(ctx context.Context, accountID int6
 		if _, reached, err := as.db.takeLimits(ctx, tx, now, lim); err != nil {
 			return err
 		} else if reached != nil {
-			return masthead.Errorf(masthead.ERATELIMIT, "%s", masthead.Msg(masthead.MsgResetRateLimited))
+			return masthead.Errorf(masthead.ERATELIMIT, "%s", masthead.Msg(masthead.MsgVerifyRateLimited))
 		}
 		token, err := as.db.createToken(ctx, tx, row.ID, purposeVerify, row.Email, now, now.Add(as.settings.VerifyTokenLifetime))
 		if err != nil {
