@@ -10,6 +10,7 @@ const (
 	MsgSignInRateLimited    MessageID = "account.sign_in_rate_limited"
 	MsgSignUpRateLimited    MessageID = "account.sign_up_rate_limited"
 	MsgResetRateLimited     MessageID = "account.reset_rate_limited"
+	MsgVerifyRateLimited    MessageID = "account.verify_rate_limited"
 	MsgTokenInvalid         MessageID = "account.token_invalid"
 	MsgSessionInvalid       MessageID = "account.session_invalid"
 	MsgCurrentPasswordWrong MessageID = "account.current_password_wrong"
