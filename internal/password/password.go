@@ -22,9 +22,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -79,6 +82,12 @@ type Options struct {
 	// Hash, Verify and DummyVerify; other callers wait for a slot. At most
 	// Concurrency × Memory KiB is in use for hashing at any moment.
 	Concurrency int
+	// ReleaseAfter is how long after the last hash of a burst the memory
+	// the hashes used is handed back to the operating system; default 2s,
+	// negative never. Each hash allocates Memory KiB afresh, and the Go
+	// runtime otherwise keeps what a burst of sign-ins grew the heap to for
+	// minutes, which would keep an idle server far above its usual size.
+	ReleaseAfter time.Duration
 }
 
 // withDefaults returns o with zero fields set to defaults and every field
@@ -101,6 +110,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
+	}
+	if o.ReleaseAfter == 0 {
+		o.ReleaseAfter = 2 * time.Second
 	}
 	o.Memory = clamp(o.Memory, 8*uint32(o.Threads), maxMemory)
 	o.Time = clamp(o.Time, 1, maxTime)
@@ -131,6 +143,12 @@ type Hasher struct {
 	peak     atomic.Int64
 	// testHook, if set, is called with a slot held, before computing.
 	testHook func()
+
+	// release hands memory back to the operating system ReleaseAfter
+	// after the last hash; releases counts how often it has (for tests).
+	releaseMu sync.Mutex
+	release   *time.Timer
+	releases  atomic.Int64
 }
 
 var _ masthead.PasswordHasher = (*Hasher)(nil)
@@ -238,6 +256,27 @@ func (h *Hasher) CheckNewPassword(password string) error {
 	return nil
 }
 
+// scheduleRelease arranges for the memory of the hashes just computed to be
+// returned to the operating system once ReleaseAfter has passed with no
+// hash running; a hash in the meantime postpones it.
+func (h *Hasher) scheduleRelease() {
+	if h.opts.ReleaseAfter < 0 {
+		return
+	}
+	h.releaseMu.Lock()
+	defer h.releaseMu.Unlock()
+	if h.release == nil {
+		h.release = time.AfterFunc(h.opts.ReleaseAfter, func() {
+			if h.inFlight.Load() == 0 {
+				debug.FreeOSMemory()
+				h.releases.Add(1)
+			}
+		})
+		return
+	}
+	h.release.Reset(h.opts.ReleaseAfter)
+}
+
 // compute waits for a slot, then derives a keyLen-byte argon2id key.
 //
 // The password is normalised to Unicode NFKC first, so that the same
@@ -257,7 +296,11 @@ func (h *Hasher) compute(ctx context.Context, password string, salt []byte, p pa
 	defer func() { <-h.slots }()
 
 	n := h.inFlight.Add(1)
-	defer h.inFlight.Add(-1)
+	defer func() {
+		if h.inFlight.Add(-1) == 0 {
+			h.scheduleRelease()
+		}
+	}()
 	for {
 		peak := h.peak.Load()
 		if n <= peak || h.peak.CompareAndSwap(peak, n) {

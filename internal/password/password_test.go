@@ -89,7 +89,7 @@ func TestHashFormatDefaults(t *testing.T) {
 		t.Errorf("Verify = %v, %v; want true, nil", ok, err)
 	}
 	got := h.Options()
-	want := Options{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16, Concurrency: 2}
+	want := Options{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16, Concurrency: 2, ReleaseAfter: 2 * time.Second}
 	if got != want {
 		t.Errorf("Options() = %+v, want %+v", got, want)
 	}
@@ -535,5 +535,29 @@ func TestUnicodeNormalisation(t *testing.T) {
 	}
 	if ok, _ := h.Verify(ctx, hash, "cafe au lait, s'il vous plait"); ok {
 		t.Error("Verify accepted the password without its accents")
+	}
+}
+
+func TestMemoryReleasedAfterABurst(t *testing.T) {
+	h := New(Options{Memory: 1024, Time: 1, Threads: 1, ReleaseAfter: 10 * time.Millisecond})
+	ctx := context.Background()
+	for range 3 {
+		if _, err := h.Hash(ctx, "a burst of sign-ins"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for h.releases.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := h.releases.Load(); got != 1 {
+		t.Errorf("memory released %d times after one burst, want 1", got)
+	}
+
+	never := New(Options{Memory: 1024, Time: 1, Threads: 1, ReleaseAfter: -1})
+	never.Hash(ctx, "no release wanted")
+	time.Sleep(20 * time.Millisecond)
+	if got := never.releases.Load(); got != 0 {
+		t.Errorf("memory released %d times with ReleaseAfter < 0, want 0", got)
 	}
 }
