@@ -203,11 +203,27 @@ func NormalizeEmail(email string) (string, error) {
 		strings.ContainsAny(email, " \t\r\n<>,;\"\\") || !strings.Contains(email[at+1:], ".") {
 		return "", FieldError("email", Msg(MsgEmailInvalid))
 	}
-	return email[:at] + "@" + strings.ToLower(email[at+1:]), nil
+	return email[:at] + "@" + asciiLower(email[at+1:]), nil
 }
 
-// EmailKey is the form of an address that accounts are unique by.
-func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// EmailKey is the form of an address that accounts are unique by: trimmed,
+// with ASCII letters lower-cased. Only ASCII letters fold: a Unicode case
+// mapping would fold U+212A KELVIN SIGN to "k", letting "\u212Aelly@…" take
+// the key of someone else's "kelly@…" while every email went to the
+// look-alike address.
+func EmailKey(email string) string { return asciiLower(strings.TrimSpace(email)) }
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other
+// character as it is.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
 
 // AccountExport is everything stored about an account, for "download my
 // data".

@@ -229,3 +229,22 @@ func TestCatalogueIDsAreUnique(t *testing.T) {
 		t.Errorf("the English catalogue has %d entries but its parts have %d: an ID appears in two parts", got, want)
 	}
 }
+
+func TestEmailKey(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"Kelly@Example.COM", "kelly@example.com"},
+		{"  kelly@example.com ", "kelly@example.com"},
+	}
+	for _, tt := range tests {
+		if masthead.EmailKey(tt.a) != masthead.EmailKey(tt.b) {
+			t.Errorf("EmailKey(%q) != EmailKey(%q)", tt.a, tt.b)
+		}
+	}
+	// Only ASCII folds: the Kelvin sign and the dotted capital I do not
+	// turn into the ASCII letters they resemble.
+	for _, lookalike := range []string{"\u212Aelly@example.com", "\u0130nes@example.com"} {
+		if masthead.EmailKey(lookalike) == masthead.EmailKey(strings.ToLower(lookalike)) && lookalike != strings.ToLower(lookalike) {
+			t.Errorf("EmailKey(%q) folds to the key of %q", lookalike, strings.ToLower(lookalike))
+		}
+	}
+}

@@ -243,7 +243,14 @@ func (h *Hasher) NeedsRehash(hash string) bool {
 // masthead.MaxPasswordLen characters (Unicode code points), or is, ignoring
 // case, one of the 10,000 most common passwords. There are no composition
 // rules, and a password is never truncated.
+//
+// The rules apply to the password as it will be hashed: normalised to
+// NFKC, so that full-width "ｐａｓｓｗｏｒｄ" is as common as "password".
 func (h *Hasher) CheckNewPassword(password string) error {
+	if len(password) > 4*masthead.MaxPasswordLen {
+		return masthead.FieldError("password", masthead.Msg(masthead.MsgPasswordTooLong, masthead.MaxPasswordLen))
+	}
+	password = norm.NFKC.String(password)
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < masthead.MinPasswordLen:
@@ -283,7 +290,6 @@ func (h *Hasher) scheduleRelease() {
 // password typed with a composed or a decomposed accent, or a full-width
 // letter, matches.
 func (h *Hasher) compute(ctx context.Context, password string, salt []byte, p params, keyLen uint32) ([]byte, error) {
-	password = norm.NFKC.String(password)
 	// Checked first because select picks at random when a slot is also free.
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -310,6 +316,8 @@ func (h *Hasher) compute(ctx context.Context, password string, salt []byte, p pa
 	if h.testHook != nil {
 		h.testHook()
 	}
+	// Normalised with a slot held, so that the bound covers this work too.
+	password = norm.NFKC.String(password)
 	return argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, keyLen), nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -267,6 +268,13 @@ func (as *AccountService) SignUp(ctx context.Context, email, password string, c 
 			}
 			existing, err := as.findAccountByEmail(ctx, tx, key, false)
 			if err == nil {
+				// The owner hears of it, but no more often than reset
+				// emails, so sign-ups from many IPs cannot flood them.
+				// The answer is the same either way.
+				owner := limit{bucketSignUpExisting, key, as.settings.ResetEmailsPerAddress, as.settings.ResetEmailsWindow}
+				if _, reached, err := as.db.takeLimits(ctx, tx, now, owner); err != nil || reached != nil {
+					return err
+				}
 				return as.db.queueEmail(ctx, tx, existing.ID, masthead.EmailSignUpExisting, existing.Email, nil, now)
 			} else if !isNotFound(err) {
 				return err
@@ -393,6 +401,12 @@ func (as *AccountService) SignIn(ctx context.Context, email, password string, c 
 	})
 	if err != nil {
 		return nil, "", wrapUnlessApp("sign in", err)
+	}
+	if overlong(password) {
+		// No account has a password this long; checking it would cost a
+		// hash (and normalising megabytes of text) for nothing. The
+		// answer is the same for every address.
+		return nil, "", errSignInFailed()
 	}
 	if row == nil {
 		as.dummyVerify(ctx, password)
@@ -544,7 +558,9 @@ WHERE id = $3`, hash, as.db.timeArg(now), id); err != nil {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, id); err != nil {
 			return err
 		}
-		if err := deleteUnusedTokens(ctx, tx, id, purposeReset); err != nil {
+		// A pending email change may be the attacker's the owner is
+		// recovering from: it ends with the password.
+		if err := deleteUnusedTokens(ctx, tx, id, purposeReset, purposeEmailChange); err != nil {
 			return err
 		}
 		if err := clearEvents(ctx, tx, bucketSignInEmail, row.emailKey); err != nil {
@@ -583,13 +599,23 @@ func (as *AccountService) checkPassword(ctx context.Context, row *accountRow, pa
 	if err != nil {
 		return err
 	}
+	wrong := masthead.FieldError(field, masthead.Msg(masthead.MsgCurrentPasswordWrong))
+	if overlong(password) {
+		return wrong // counted as a failure, without a hash
+	}
 	ok, err := as.hasher.Verify(ctx, row.passwordHash, password)
 	if err != nil {
 		return err
 	} else if !ok {
-		return masthead.FieldError(field, masthead.Msg(masthead.MsgCurrentPasswordWrong))
+		return wrong
 	}
 	return as.db.writeTx(ctx, func(tx *sql.Tx) error { return forgetEvents(ctx, tx, reserved) })
+}
+
+// overlong reports whether password is longer than any account's password
+// can be, so that checking it needs no hash.
+func overlong(password string) bool {
+	return len(password) > 4*masthead.MaxPasswordLen || utf8.RuneCountInString(password) > masthead.MaxPasswordLen
 }
 
 // ChangePassword checks the current password, sets a new one, ends every
@@ -628,7 +654,7 @@ func (as *AccountService) ChangePassword(ctx context.Context, accountID int64, c
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1 AND id <> $2`, accountID, keepSession); err != nil {
 				return err
 			}
-			if err := deleteUnusedTokens(ctx, tx, accountID, purposeReset); err != nil {
+			if err := deleteUnusedTokens(ctx, tx, accountID, purposeReset, purposeEmailChange); err != nil {
 				return err
 			}
 			return as.db.queueEmail(ctx, tx, accountID, masthead.EmailPasswordChanged, cur.Email, nil, now)
@@ -667,8 +693,22 @@ func (as *AccountService) RequestEmailChange(ctx context.Context, accountID int6
 			if err != nil {
 				return err
 			}
+			// Confirmation emails are limited per account and per
+			// address they go to, like reset emails.
+			limits := []limit{
+				{bucketEmailChangeAccount, strconv.FormatInt(accountID, 10), as.settings.ResetEmailsPerAddress, as.settings.ResetEmailsWindow},
+				{bucketEmailChangeTarget, newKey, as.settings.ResetEmailsPerAddress, as.settings.ResetEmailsWindow},
+			}
+			if _, reached, err := as.db.takeLimits(ctx, tx, now, limits...); err != nil {
+				return err
+			} else if reached != nil {
+				return masthead.Errorf(masthead.ERATELIMIT, "%s", masthead.Msg(masthead.MsgEmailChangeRateLimited))
+			}
+			// An address that has an account gets nothing, and the answer
+			// is the same as for a free one: the form must not tell who
+			// has an account here.
 			if _, err := as.findAccountByEmail(ctx, tx, newKey, false); err == nil {
-				return errEmailTaken()
+				return nil
 			} else if !isNotFound(err) {
 				return err
 			}
@@ -692,6 +732,9 @@ func (as *AccountService) RequestEmailChange(ctx context.Context, accountID int6
 	return nil
 }
 
+// errEmailTaken is the answer to confirming a change to an address that
+// another account took in the meantime. Whoever holds the link reads that
+// mailbox, so saying so tells them nothing new.
 func errEmailTaken() error {
 	return &masthead.Error{Code: masthead.ECONFLICT, Message: masthead.Msg(masthead.MsgEmailTaken), Field: "email"}
 }

@@ -26,6 +26,10 @@ const (
 	bucketSignUpIP    = "sign_up_ip"    // sign-ups per IP
 	bucketResetEmail  = "reset_email"   // reset emails per address
 	bucketVerifyEmail = "verify_email"  // resent verification emails per address
+
+	bucketSignUpExisting     = "sign_up_existing"     // notices of sign-ups with an address that has an account
+	bucketEmailChangeAccount = "email_change_account" // email-change confirmations per account
+	bucketEmailChangeTarget  = "email_change_target"  // email-change confirmations per new address
 )
 
 // rateLockClass is the first key of the PostgreSQL advisory locks that

@@ -451,7 +451,7 @@ func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 	if acct, err := s.accounts.FindAccountByID(ctx, a.ID); err == nil && !acct.DeletionDueAt.IsZero() {
 		due = acct.DeletionDueAt
 	}
-	s.signOutToken(ctx, sessionToken(r))
+	s.signOutToken(ctx, s.sessionToken(r))
 	s.clearSessionCookie(w, r)
 	s.forgetViewer(r)
 	s.noticePage(w, r, http.StatusOK, "privacy.deleted_heading", s.msg("privacy.deleted", s.formatDateTime(due)),

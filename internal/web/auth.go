@@ -216,7 +216,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 // handleSignOut ends the browser's session on the server and clears its
 // cookie.
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
-	if token := sessionToken(r); token != "" {
+	if token := s.sessionToken(r); token != "" {
 		s.signOutToken(r.Context(), token)
 	}
 	s.clearSessionCookie(w, r)

@@ -50,7 +50,7 @@ func noStoreHandler(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ri := requestInfoFrom(r.Context()); ri != nil && viewerPath(r.URL.Path) {
-			if token := sessionToken(r); token != "" {
+			if token := s.sessionToken(r); token != "" {
 				ri.token = token
 				s.authenticate(w, r, ri)
 			}
@@ -90,11 +90,16 @@ func viewerPath(path string) bool {
 }
 
 // sessionToken returns the session token of the request's cookie, or "".
-func sessionToken(r *http.Request) string {
-	for _, name := range [...]string{SessionCookieName, InsecureSessionCookieName} {
-		if c, err := r.Cookie(name); err == nil && c.Value != "" {
-			return c.Value
-		}
+// Over HTTPS only the __Host- cookie counts: the prefix is what stops a
+// sibling subdomain or a man in the middle on plain HTTP from planting a
+// session, so the unprefixed name must not be accepted in its place.
+func (s *Server) sessionToken(r *http.Request) string {
+	name := InsecureSessionCookieName
+	if s.secureCookies(r) {
+		name = SessionCookieName
+	}
+	if c, err := r.Cookie(name); err == nil && c.Value != "" {
+		return c.Value
 	}
 	return ""
 }
