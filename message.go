@@ -61,6 +61,8 @@ var englishParts = []map[MessageID]string{
 	englishDisplayNames,
 	englishAccountPages,
 	englishMail,
+	englishPlans,
+	englishReading,
 }
 
 func mergeCatalogues(parts ...map[MessageID]string) map[MessageID]string {
