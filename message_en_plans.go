@@ -13,6 +13,7 @@ const (
 	MsgPlanIntervalTwice      MessageID = "plan.interval_twice"
 	MsgPlanAmountInvalid      MessageID = "plan.amount_invalid"
 	MsgPlanCurrencyInvalid    MessageID = "plan.currency_invalid"
+	MsgPlanCurrencyMixed      MessageID = "plan.currency_mixed"
 	MsgPlanNotFound           MessageID = "plan.not_found"
 	MsgPlanFreeArchive        MessageID = "plan.free_archive"
 	MsgSubscriptionNotFound   MessageID = "subscription.not_found"
@@ -40,6 +41,7 @@ var englishPlans = map[MessageID]string{
 	MsgPlanIntervalTwice:      "A plan can have only one %s price.",
 	MsgPlanAmountInvalid:      "A price must be more than zero.",
 	MsgPlanCurrencyInvalid:    "A currency is a three-letter code such as EUR or JPY, not %q.",
+	MsgPlanCurrencyMixed:      "A plan's prices must all be in one currency.",
 	MsgPlanNotFound:           "We could not find that plan.",
 	MsgPlanFreeArchive:        "The Free plan cannot be archived: every registered reader without a subscription is on it.",
 	MsgSubscriptionNotFound:   "This account has no subscription.",

@@ -30,31 +30,50 @@ func (m MeterState) Remaining() int {
 // months (the 30th, or 28th or 29th of February), and on the 31st again
 // when a month has one.
 func MeterPeriod(anchor, now time.Time, loc *time.Location) (start, end time.Time) {
-	day := anchor.In(loc).Day()
-	n := now.In(loc)
-	start = resetDay(n.Year(), n.Month(), day, loc)
-	if n.Before(start) {
-		start = resetDay(n.Year(), n.Month()-1, day, loc)
-	}
-	end = resetDay(start.Year(), start.Month()+1, day, loc)
-	return start, end
+	return monthPeriod(anchor.In(loc).Day(), now, loc)
 }
 
-// resetDay returns midnight in loc of the day'th of the month, or of the
-// month's last day when it is shorter. Month values out of range roll into
-// neighbouring years, as with time.Date.
+// monthPeriod returns the period [start, end) containing now that begins
+// at the start of the day'th (or the month's last day) of one month in loc
+// and ends where the next month's begins. Periods are contiguous and
+// always contain now, even in zones where a reset day's midnight falls in
+// a daylight-saving gap.
+func monthPeriod(day int, now time.Time, loc *time.Location) (start, end time.Time) {
+	n := now.In(loc)
+	y, m := n.Year(), n.Month()
+	for now.Before(resetDay(y, m, day, loc)) {
+		m--
+	}
+	for !now.Before(resetDay(y, m+1, day, loc)) {
+		m++
+	}
+	return resetDay(y, m, day, loc), resetDay(y, m+1, day, loc)
+}
+
+// resetDay returns the start of the day'th of the month in loc (its
+// midnight, or the end of a daylight-saving gap that skips midnight), or
+// of the month's last day when it is shorter. Month values out of range
+// roll into neighbouring years, as with time.Date.
 func resetDay(year int, month time.Month, day int, loc *time.Location) time.Time {
-	first := time.Date(year, month, 1, 0, 0, 0, 0, loc)
-	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, loc)
+	// Month arithmetic in UTC at noon: a local midnight may not exist.
+	first := time.Date(year, month, 1, 12, 0, 0, 0, time.UTC)
+	y, m := first.Year(), first.Month()
+	d := min(day, first.AddDate(0, 1, -1).Day())
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.In(loc).Date(); ty != y || tm != m || td != d {
+		// Midnight falls in a gap and time.Date went back to the day
+		// before: the day starts when the gap ends.
+		if _, gapEnd := t.ZoneBounds(); !gapEnd.IsZero() {
+			t = gapEnd
+		}
+	}
+	return t
 }
 
 // CalendarMonth returns the calendar month containing now in loc: the
 // meter period of anonymous readers.
 func CalendarMonth(now time.Time, loc *time.Location) (start, end time.Time) {
-	n := now.In(loc)
-	start = time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, loc)
-	return start, start.AddDate(0, 1, 0)
+	return monthPeriod(1, now, loc)
 }
 
 // ReadReason says why a reader may, or may not, read a story.

@@ -133,6 +133,9 @@ func (p *Plan) Validate() error {
 		case len(pr.Currency) != 3 || strings.Trim(pr.Currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "":
 			return FieldError("prices", Msg(MsgPlanCurrencyInvalid, pr.Currency))
 		}
+		if len(seen) > 0 && pr.Currency != p.Prices[0].Currency {
+			return FieldError("prices", Msg(MsgPlanCurrencyMixed))
+		}
 		seen[pr.Interval] = true
 	}
 	return nil

@@ -34,8 +34,12 @@ func stripeTypeRank(typ string) int {
 // it, and whether ev changed anything. cur is the stored subscription for
 // ev's Stripe subscription (nil if none yet); plan is the plan of ev's
 // price (nil to keep cur's). An event older than the newest applied one
-// (by StripeVersion) changes nothing, so events may arrive in any order
-// and any number of times: the newest state wins.
+// (by StripeVersion) changes no state, so events may arrive in any order
+// and any number of times: the newest state wins. An older event only
+// fills in what the subscription still lacks (its plan, customer,
+// Stripe subscription and account), so that an invoice event applied
+// before the subscription event it follows does not leave the
+// subscription without a plan.
 //
 // Invoice events carry only a status (and, when paid, the new period end);
 // subscription events carry the whole state. A past-due subscription keeps
@@ -46,7 +50,7 @@ func NextSubscription(cur *Subscription, ev StripeEvent, plan *Plan, grace time.
 	}
 	version := StripeVersion(ev)
 	if cur != nil && cur.StripeVersion >= version {
-		return cur, false
+		return fillStripeGaps(cur, ev, plan)
 	}
 	next := &Subscription{}
 	if cur != nil {
@@ -97,4 +101,27 @@ func NextSubscription(cur *Subscription, ev StripeEvent, plan *Plan, grace time.
 	}
 	changed := cur == nil || *next != *cur
 	return next, changed
+}
+
+// fillStripeGaps returns cur with what an older event ev (or a repeat of
+// the newest) knows and cur lacks, and whether that changed anything. It
+// never touches the state that the newest event set.
+func fillStripeGaps(cur *Subscription, ev StripeEvent, plan *Plan) (*Subscription, bool) {
+	next := *cur
+	if next.Plan == nil && plan != nil {
+		next.Plan = plan
+	}
+	if next.StripeCustomerID == "" {
+		next.StripeCustomerID = ev.CustomerID
+	}
+	if next.StripeSubscriptionID == "" {
+		next.StripeSubscriptionID = ev.SubscriptionID
+	}
+	if next.AccountID == 0 {
+		next.AccountID = ev.AccountID
+	}
+	if next == *cur {
+		return cur, false
+	}
+	return &next, true
 }

@@ -10,8 +10,8 @@ const Password = "masthead-demo"
 type Account struct {
 	Email string
 	Role  masthead.Role
-	// Plan names the plan the account is meant to be on; plans arrive
-	// with the plans issue, and until then it is descriptive only.
+	// Plan is the slug of the account's plan: "free", or a demo plan that
+	// the account holds as a complimentary grant.
 	Plan string
 	// DisplayName is set for accounts that have created one; "" leaves
 	// the account at the commenting gate's display-name step.

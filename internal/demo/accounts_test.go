@@ -40,3 +40,30 @@ func TestAccounts(t *testing.T) {
 		}
 	}
 }
+
+func TestPlans(t *testing.T) {
+	plans := Plans()
+	bySlug := map[string]*masthead.Plan{}
+	for _, p := range plans {
+		p.Normalize()
+		if err := p.Validate(); err != nil {
+			t.Errorf("plan %s: %v", p.Slug, masthead.ErrorMessage(err))
+		}
+		bySlug[p.Slug] = p
+	}
+	std, prem := bySlug["standard"], bySlug["premium"]
+	if std == nil || prem == nil {
+		t.Fatalf("demo plans = %v, want standard and premium", plans)
+	}
+	if !std.Entitlements.Comment || std.Entitlements.ReadPremium || std.Entitlements.MeteredPerMonth != masthead.Unlimited {
+		t.Errorf("standard entitlements = %+v", std.Entitlements)
+	}
+	if !prem.Entitlements.ReadPremium || prem.Entitlements.GiftLinksPerMonth != 5 {
+		t.Errorf("premium entitlements = %+v", prem.Entitlements)
+	}
+	for _, a := range Accounts() {
+		if a.Plan != "" && a.Plan != "free" && bySlug[a.Plan] == nil {
+			t.Errorf("account %s is meant for plan %q, which the demo lacks", a.Email, a.Plan)
+		}
+	}
+}
