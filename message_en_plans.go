@@ -15,6 +15,7 @@ const (
 	MsgPlanCurrencyInvalid    MessageID = "plan.currency_invalid"
 	MsgPlanCurrencyMixed      MessageID = "plan.currency_mixed"
 	MsgPlanNotFound           MessageID = "plan.not_found"
+	MsgPlanNotForSale         MessageID = "plan.not_for_sale"
 	MsgPlanFreeArchive        MessageID = "plan.free_archive"
 	MsgSubscriptionNotFound   MessageID = "subscription.not_found"
 	MsgSubscriptionPaid       MessageID = "subscription.paid"
@@ -43,6 +44,7 @@ var englishPlans = map[MessageID]string{
 	MsgPlanCurrencyInvalid:    "A currency is a three-letter code such as EUR or JPY, not %q.",
 	MsgPlanCurrencyMixed:      "A plan's prices must all be in one currency.",
 	MsgPlanNotFound:           "We could not find that plan.",
+	MsgPlanNotForSale:         "This plan cannot be bought online at that billing interval.",
 	MsgPlanFreeArchive:        "The Free plan cannot be archived: every registered reader without a subscription is on it.",
 	MsgSubscriptionNotFound:   "This account has no subscription.",
 	MsgSubscriptionPaid:       "This account has a paid subscription; it cannot be replaced by a complimentary one.",

@@ -1,0 +1,335 @@
+// Package stripetest runs stripe-mock, Stripe's API mock, for tests, and
+// builds signed Stripe webhook events.
+//
+// Start builds stripe-mock from the tools module (tools/go.mod, the
+// version pinned there) once per test binary and starts it on loopback
+// ports that the kernel chooses, so that test binaries running at once
+// never compete for a port. The binary is kept in the user's cache
+// directory under a name derived from tools/go.mod and tools/go.sum, so
+// later test binaries start it without building. Stop, called from
+// TestMain after m.Run, stops the server; it also dies with the test
+// binary.
+//
+// stripe-mock answers every API call from fixtures after validating the
+// request's parameters against Stripe's OpenAPI spec, so a request it
+// accepts is well-formed; it keeps no state between calls.
+//
+// When stripe-mock cannot be built (no go command, no tools module,
+// modules that cannot be downloaded), Start skips the test with a loud
+// reason, or fails it when MASTHEAD_REQUIRE_ALL=1.
+//
+// Import it only from tests.
+package stripetest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// EnvRequireAll names the variable that, set to 1, turns a skip for want of
+// stripe-mock into a failure.
+const EnvRequireAll = "MASTHEAD_REQUIRE_ALL"
+
+// SecretKey is a test secret key that stripe-mock accepts (it accepts any
+// key of the right shape).
+const SecretKey = "sk_test_masthead"
+
+// stripeMockPackage is the tool's package in tools/go.mod.
+const stripeMockPackage = "github.com/stripe/stripe-mock"
+
+// Server is a running stripe-mock.
+type Server struct {
+	// URL is the base URL of its HTTP API, such as
+	// "http://127.0.0.1:40123"; give it to the Stripe client as the API
+	// backend's URL.
+	URL string
+}
+
+// state is the one stripe-mock of this test binary. Tests share it through
+// package state because it is started once per binary.
+var state struct {
+	once sync.Once
+	mu   sync.Mutex
+	srv  *Server
+	cmd  *exec.Cmd
+	exit chan struct{} // closed when the process has exited
+	skip string        // why there is no server, if stripe-mock cannot be built
+	err  error         // why the server failed to start
+}
+
+// Start returns the test binary's stripe-mock, starting it on first use.
+// Without one it skips the test, or fails it when MASTHEAD_REQUIRE_ALL=1.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	state.once.Do(setup)
+	if state.skip != "" {
+		if os.Getenv(EnvRequireAll) == "1" {
+			t.Fatalf("stripetest: %s (and %s=1 forbids skipping)", state.skip, EnvRequireAll)
+		}
+		t.Skipf("stripetest: SKIPPING, NO STRIPE-MOCK: %s", state.skip)
+	}
+	if state.err != nil {
+		t.Fatalf("stripetest: %v", state.err)
+	}
+	return state.srv
+}
+
+// Stop stops the stripe-mock started by Start, if any. Call it from
+// TestMain after m.Run.
+func Stop() {
+	state.mu.Lock()
+	defer state.mu.Unlock()
+	if state.cmd != nil && state.cmd.Process != nil {
+		_ = state.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-state.exit:
+		case <-time.After(5 * time.Second):
+			_ = state.cmd.Process.Kill()
+			<-state.exit
+		}
+		state.cmd = nil
+	}
+}
+
+// setup builds and starts stripe-mock, recording in state why it could
+// not.
+func setup() {
+	state.mu.Lock()
+	defer state.mu.Unlock()
+	bin, skip := build()
+	if skip != "" {
+		state.skip = skip
+		return
+	}
+	state.err = start(bin)
+}
+
+// build returns the path of a stripe-mock binary, building it if needed,
+// or why it cannot.
+func build() (bin, skip string) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err.Error()
+	}
+	modfile := filepath.Join(root, "tools", "go.mod")
+	mod, err := os.ReadFile(modfile)
+	if err != nil {
+		return "", fmt.Sprintf("no tools module: %v", err)
+	}
+	sum, _ := os.ReadFile(filepath.Join(root, "tools", "go.sum"))
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", "the go command is not on PATH, so stripe-mock cannot be built"
+	}
+
+	h := sha256.New()
+	h.Write(mod)
+	h.Write(sum)
+	fmt.Fprint(h, runtime.GOOS, runtime.GOARCH)
+	cacheDir, err := os.UserCacheDir()
+	if err != nil {
+		cacheDir = os.TempDir()
+	}
+	cacheDir = filepath.Join(cacheDir, "masthead-stripetest")
+	bin = filepath.Join(cacheDir, "stripe-mock-"+hex.EncodeToString(h.Sum(nil))[:16])
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	if _, err := os.Stat(bin); err == nil {
+		return bin, ""
+	}
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return "", fmt.Sprintf("cache directory: %v", err)
+	}
+
+	// Build under a temporary name and rename, so that test binaries
+	// building at once never run a half-written file.
+	tmp := fmt.Sprintf("%s.%d.tmp", bin, os.Getpid())
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goBin, "build", "-modfile="+modfile, "-o", tmp, stripeMockPackage)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Sprintf("cannot build stripe-mock (go build -modfile=%s %s): %v\n%s",
+			modfile, stripeMockPackage, err, bytes.TrimSpace(out))
+	}
+	if err := os.Rename(tmp, bin); err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Sprintf("cannot store stripe-mock binary: %v", err)
+	}
+	return bin, ""
+}
+
+// moduleRoot returns the nearest directory at or above the working
+// directory that holds a go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod in the working directory or above it")
+		}
+		dir = parent
+	}
+}
+
+// listening is how stripe-mock announces its HTTP address on stdout.
+const listening = "Listening for HTTP at address: "
+
+// start starts stripe-mock and waits until it answers.
+//
+// stripe-mock listens for HTTPS on port 12112 of every interface unless it
+// is given an HTTPS address too, and -http-port binds every interface; so
+// both listeners get "127.0.0.1:0", and the HTTP port the kernel chose is
+// read from stripe-mock's announcement.
+func start(bin string) error {
+	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	// stripe-mock falls back to $PORT for a listener given no address;
+	// keep it from the environment so the flags alone decide.
+	cmd.Env = withoutEnv(os.Environ(), "PORT")
+	// An os.Pipe rather than cmd.StdoutPipe: Wait must not close the
+	// reading end while the announcement is still being read.
+	stdout, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stdout = w
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	setDeathSignal(cmd)
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		stdout.Close()
+		return fmt.Errorf("start stripe-mock: %w", err)
+	}
+	exit := make(chan struct{})
+	addr := make(chan string, 1)
+	var output lockedBuffer
+	go func() {
+		// Read the announcement, then keep draining stdout so that
+		// stripe-mock never blocks on a full pipe.
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			output.Write([]byte(line + "\n"))
+			if a, ok := strings.CutPrefix(line, listening); ok {
+				select {
+				case addr <- strings.TrimSpace(a):
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+		stdout.Close()
+	}()
+	go func() {
+		_ = cmd.Wait()
+		close(exit)
+	}()
+	fail := func(format string, args ...any) error {
+		_ = cmd.Process.Kill()
+		<-exit
+		return fmt.Errorf(format+"\nstdout: %s\nstderr: %s",
+			append(args, bytes.TrimSpace(output.Bytes()), bytes.TrimSpace(stderr.Bytes()))...)
+	}
+
+	const wait = 30 * time.Second
+	deadline := time.Now().Add(wait)
+	var url string
+	select {
+	case a := <-addr:
+		url = "http://" + a
+	case <-exit:
+		return fail("stripe-mock exited at start-up")
+	case <-time.After(wait):
+		return fail("stripe-mock did not announce its address within %v", wait)
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	for {
+		select {
+		case <-exit:
+			return fail("stripe-mock exited at start-up")
+		default:
+		}
+		if ready(client, url) {
+			state.srv, state.cmd, state.exit = &Server{URL: url}, cmd, exit
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fail("stripe-mock at %s did not answer within %v", url, wait)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ready reports whether stripe-mock answers an authenticated API call.
+func ready(client *http.Client, url string) bool {
+	req, err := http.NewRequest(http.MethodGet, url+"/v1/customers", nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Authorization", "Bearer "+SecretKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// withoutEnv returns env without the variable name.
+func withoutEnv(env []string, name string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and one reader at
+// once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
