@@ -16,6 +16,7 @@ const (
 	MsgPlanCurrencyMixed      MessageID = "plan.currency_mixed"
 	MsgPlanNotFound           MessageID = "plan.not_found"
 	MsgPlanNotForSale         MessageID = "plan.not_for_sale"
+	MsgPlanStripePriceTaken   MessageID = "plan.stripe_price_taken"
 	MsgPlanFreeArchive        MessageID = "plan.free_archive"
 	MsgSubscriptionNotFound   MessageID = "subscription.not_found"
 	MsgSubscriptionPaid       MessageID = "subscription.paid"
@@ -45,6 +46,7 @@ var englishPlans = map[MessageID]string{
 	MsgPlanCurrencyMixed:      "A plan's prices must all be in one currency.",
 	MsgPlanNotFound:           "We could not find that plan.",
 	MsgPlanNotForSale:         "This plan cannot be bought online at that billing interval.",
+	MsgPlanStripePriceTaken:   "The Stripe price %s is already sold by another plan.",
 	MsgPlanFreeArchive:        "The Free plan cannot be archived: every registered reader without a subscription is on it.",
 	MsgSubscriptionNotFound:   "This account has no subscription.",
 	MsgSubscriptionPaid:       "This account has a paid subscription; it cannot be replaced by a complimentary one.",

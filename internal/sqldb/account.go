@@ -1024,11 +1024,12 @@ func (as *AccountService) RequestDeletion(ctx context.Context, accountID int64, 
 }
 
 // PurgeDueDeletions deletes every account whose deletion is due, each in
-// its own transaction: its sessions, tokens, name history, emails and
-// rate-limit events are deleted, and the account row is left as a
-// tombstone (deleted_at set, role subscriber, delete_comments kept for the
-// comments' fate) with its email, names, about line and password hash
-// gone. It then removes expired sessions, tokens and rate-limit events of
+// its own transaction: its sessions, tokens, name history, emails,
+// rate-limit events, meter reads and gift links are deleted (its
+// subscription and subscription history stay, as billing records), and
+// the account row is left as a tombstone (deleted_at set, role
+// subscriber, delete_comments kept for the comments' fate) with its
+// email, names, about line and password hash gone. It then removes expired sessions, tokens and rate-limit events of
 // every account. Run it periodically (every few minutes); it returns how
 // many accounts it deleted.
 func (as *AccountService) PurgeDueDeletions(ctx context.Context) (int, error) {
@@ -1090,6 +1091,8 @@ func (as *AccountService) purgeAccount(ctx context.Context, tx *sql.Tx, id int64
 		`DELETE FROM tokens WHERE account_id = $1`,
 		`DELETE FROM display_name_history WHERE account_id = $1`,
 		`DELETE FROM outbox WHERE account_id = $1`,
+		`DELETE FROM meter_reads WHERE account_id = $1`,
+		`DELETE FROM gift_links WHERE giver_id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return false, err

@@ -1070,6 +1070,19 @@ func TestDeletion(t *testing.T) {
 			t.Fatalf("RequestPasswordReset: %v", err)
 		}
 		_, token := f.signIn("leaver2@example.com", secret, home)
+		// Meter reads and gift links, of both accounts.
+		story := save(t, sqldb.NewStoryService(db), newStory("gifted", epoch.Add(-time.Hour), func(s *masthead.Story) {
+			s.Access = masthead.AccessMetered
+		}))
+		start, end := masthead.CalendarMonth(clk.Now(), time.UTC)
+		for _, id := range []int64{acc.ID, keeper.ID} {
+			if _, ok, err := sqldb.NewMeterService(db).ReadMetered(ctx, id, story.ID, start, end, 10); err != nil || !ok {
+				t.Fatalf("ReadMetered = %v, %v", ok, err)
+			}
+			if _, err := sqldb.NewGiftService(db).CreateGiftLink(ctx, id, story.Slug, 5, start, end, 0); err != nil {
+				t.Fatalf("CreateGiftLink: %v", err)
+			}
+		}
 
 		// A wrong password changes nothing.
 		if err := f.svc.RequestDeletion(ctx, acc.ID, "not my password", true); masthead.ErrorField(err) != "password" {
@@ -1137,11 +1150,21 @@ func TestDeletion(t *testing.T) {
 		if nonNull != 0 {
 			t.Errorf("the tombstone keeps personal data")
 		}
-		for _, table := range []string{"sessions", "tokens", "display_name_history", "outbox"} {
-			var n int
-			pool(t, db).QueryRow(`SELECT COUNT(*) FROM `+table+` WHERE account_id = $1`, acc.ID).Scan(&n)
+		for _, table := range []string{"sessions", "tokens", "display_name_history", "outbox", "meter_reads", "gift_links"} {
+			col := "account_id"
+			if table == "gift_links" {
+				col = "giver_id"
+			}
+			var n, kept int
+			pool(t, db).QueryRow(`SELECT COUNT(*) FROM `+table+` WHERE `+col+` = $1`, acc.ID).Scan(&n)
 			if n != 0 {
 				t.Errorf("%s has %d rows of the deleted account", table, n)
+			}
+			if table == "meter_reads" || table == "gift_links" {
+				pool(t, db).QueryRow(`SELECT COUNT(*) FROM `+table+` WHERE `+col+` = $1`, keeper.ID).Scan(&kept)
+				if kept != 1 {
+					t.Errorf("%s has %d rows of the other account, want 1", table, kept)
+				}
 			}
 		}
 		// The other account is untouched; the deleted one's name is free.
