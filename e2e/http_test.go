@@ -23,6 +23,7 @@ type apiStory struct {
 	Slug     string `json:"slug"`
 	Headline string `json:"headline"`
 	URL      string `json:"url"`
+	Access   string `json:"access"`
 }
 
 // listStories reads every story from /api/v1/stories, limit per page,

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"masthead"
-	"masthead/internal/demo"
 	"masthead/internal/password"
 	"masthead/internal/sqldb"
 )
@@ -117,26 +116,6 @@ func (c *accountFlags) validate() error {
 // hasher. Zero settings fall back to the defaults.
 func newAccountService(db *sqldb.DB, settings masthead.AccountSettings, hashConcurrency int) *sqldb.AccountService {
 	return sqldb.NewAccountService(db, password.New(password.Options{Concurrency: hashConcurrency}), settings)
-}
-
-// seedDemoAccounts creates the demo accounts, all verified, with the demo
-// password, and the display names of those that have one.
-func seedDemoAccounts(ctx context.Context, accounts masthead.AccountService, logger *slog.Logger) error {
-	for _, d := range demo.Accounts() {
-		a, err := accounts.CreateStaff(ctx, d.Email, demo.Password, d.Role)
-		if err != nil {
-			return fmt.Errorf("demo: account %s: %w", d.Email, err)
-		}
-		if d.DisplayName != "" {
-			if _, err := accounts.SetProfile(ctx, a.ID, d.DisplayName, d.About); err != nil {
-				return fmt.Errorf("demo: display name of %s: %w", d.Email, err)
-			}
-		}
-	}
-	logger.Warn("demo accounts created: every one has the password "+demo.Password+
-		" and is for trying the product only; never run --demo on a site open to the public",
-		"accounts", len(demo.Accounts()))
-	return nil
 }
 
 // purgeDeletions carries out due account deletions every interval until

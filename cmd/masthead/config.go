@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"masthead"
 	"masthead/internal/web"
 )
 
@@ -174,6 +175,13 @@ type serveConfig struct {
 	SMTPURL  string
 	MailFrom string
 	accounts accountFlags
+
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	StripeAPIBase       string
+	AnonymousMeter      int
+	GiftLinkLifetime    time.Duration
+	GracePeriod         time.Duration
 }
 
 // serveHelp introduces masthead serve's flags.
@@ -225,6 +233,18 @@ func newServeFlags(c *serveConfig) *flags {
 	f.StringVar(&c.MailFrom, "mail-from", "", `sender of emails, e.g. "The Courier <no-reply@courier.example>" (default: the site name at no-reply@ the base URL's host)`)
 	f.bindEnv("mail-from", "MASTHEAD_MAIL_FROM")
 	addAccountFlags(f, &c.accounts)
+	f.StringVar(&c.StripeSecretKey, "stripe-secret-key", "", "Stripe secret key (sk_...); without it plans are granted by staff only")
+	f.bindEnv("stripe-secret-key", "MASTHEAD_STRIPE_SECRET_KEY")
+	f.StringVar(&c.StripeWebhookSecret, "stripe-webhook-secret", "", "signing secret of the Stripe webhook endpoint /webhooks/stripe (whsec_...)")
+	f.bindEnv("stripe-webhook-secret", "MASTHEAD_STRIPE_WEBHOOK_SECRET")
+	f.StringVar(&c.StripeAPIBase, "stripe-api-base", "", "Stripe API address, for testing against stripe-mock (default Stripe's)")
+	f.bindEnv("stripe-api-base", "MASTHEAD_STRIPE_API_BASE")
+	f.IntVar(&c.AnonymousMeter, "anonymous-meter", 3, "metered stories an anonymous reader may read a month")
+	f.bindEnv("anonymous-meter", "MASTHEAD_ANONYMOUS_METER")
+	f.DurationVar(&c.GiftLinkLifetime, "gift-link-lifetime", masthead.DefaultGiftLinkLifetime, "how long a gift link works")
+	f.bindEnv("gift-link-lifetime", "MASTHEAD_GIFT_LINK_LIFETIME")
+	f.DurationVar(&c.GracePeriod, "grace-period", masthead.DefaultGracePeriod, "how long a past-due subscription keeps its entitlements")
+	f.bindEnv("grace-period", "MASTHEAD_GRACE_PERIOD")
 	return f
 }
 
@@ -253,6 +273,15 @@ func (c *serveConfig) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: %w", c.Addr, err)
+	}
+	if c.AnonymousMeter < 0 {
+		return fmt.Errorf("--anonymous-meter cannot be negative, not %d", c.AnonymousMeter)
+	}
+	if c.GiftLinkLifetime <= 0 || c.GracePeriod < 0 {
+		return fmt.Errorf("--gift-link-lifetime must be positive and --grace-period not negative")
+	}
+	if (c.StripeSecretKey == "") != (c.StripeWebhookSecret == "") {
+		return fmt.Errorf("--stripe-secret-key and --stripe-webhook-secret go together: give both or neither")
 	}
 	return c.accounts.validate()
 }

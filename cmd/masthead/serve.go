@@ -16,7 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"masthead"
-	"masthead/internal/demo"
+	"masthead/internal/billing"
 	"masthead/internal/mail"
 	"masthead/internal/markdown"
 	"masthead/internal/sqldb"
@@ -76,8 +76,10 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	settings := cfg.accounts.settings
 	settings.SiteName = cfg.SiteName
 	accounts := newAccountService(db, settings, cfg.accounts.hashConcurrency)
+	plans := sqldb.NewPlanService(db)
+	subs := sqldb.NewSubscriptionService(db, cfg.GracePeriod)
 	if cfg.Demo {
-		if err := seedDemo(ctx, stories, accounts, time.Now(), logger); err != nil {
+		if err := seedDemo(ctx, demoServices{stories, accounts, plans, subs}, time.Now(), logger); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
@@ -141,6 +143,23 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		background.Wait()
 	}()
 
+	var bill web.Billing
+	if cfg.StripeSecretKey != "" {
+		client, err := billing.New(billing.Config{
+			SecretKey:     cfg.StripeSecretKey,
+			WebhookSecret: cfg.StripeWebhookSecret,
+			APIBase:       cfg.StripeAPIBase,
+			BaseURL:       baseURL,
+			Now:           time.Now,
+		})
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		bill = client
+	} else {
+		logger.Info("no Stripe keys (--stripe-secret-key, --stripe-webhook-secret): plans are granted by staff only")
+	}
+
 	site, err := web.NewServer(web.Config{
 		SiteName: cfg.SiteName,
 		BaseURL:  baseURL,
@@ -155,6 +174,15 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		Accounts:        accounts,
 		AccountSettings: settings,
 		TrustedProxies:  cfg.accounts.parsedProxies,
+
+		Plans:            plans,
+		Subscriptions:    subs,
+		Meter:            sqldb.NewMeterService(db),
+		Gifts:            sqldb.NewGiftService(db),
+		Secrets:          sqldb.NewSecretService(db),
+		Billing:          bill,
+		AnonymousMeter:   cfg.AnonymousMeter,
+		GiftLinkLifetime: cfg.GiftLinkLifetime,
 
 		PageSize:      cfg.PageSize,
 		MaxBodyBytes:  cfg.MaxBodyBytes,
@@ -208,41 +236,6 @@ func openDB(ctx context.Context, url string, logger *slog.Logger) (*sqldb.DB, er
 		Renderer: markdown.New(),
 		Logger:   logger,
 	})
-}
-
-// seedDemo fills an empty database with the demo newsroom. A database that
-// has any story is left exactly as it is.
-func seedDemo(ctx context.Context, stories masthead.StoryService, accounts masthead.AccountService, now time.Time, logger *slog.Logger) error {
-	n, err := stories.CountStories(ctx)
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	if n > 0 {
-		logger.Warn("database is not empty; --demo changed nothing", "stories", n)
-		return nil
-	}
-	sections := demo.Sections()
-	for _, sec := range sections {
-		if err := stories.SaveSection(ctx, sec); err != nil {
-			return fmt.Errorf("demo: section %s: %w", sec.Slug, err)
-		}
-	}
-	list, err := demo.Stories(now)
-	if err != nil {
-		return err
-	}
-	visible := 0
-	for _, s := range list {
-		if err := stories.SaveStory(ctx, s); err != nil {
-			return fmt.Errorf("demo: story %s: %w", s.Slug, err)
-		}
-		if s.Visible(now) {
-			visible++
-		}
-		logger.Debug("demo story created", "slug", s.Slug, "status", s.Status, "access", s.Access)
-	}
-	logger.Info("demo newsroom created", "sections", len(sections), "stories", len(list), "visible", visible)
-	return seedDemoAccounts(ctx, accounts, logger)
 }
 
 // newStoryService returns the story service over db.

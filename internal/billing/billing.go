@@ -169,7 +169,7 @@ func (c *Client) Checkout(ctx context.Context, a *masthead.Account, p *masthead.
 		ClientReferenceID: stripe.String(accountID),
 		SubscriptionData:  &stripe.CheckoutSessionCreateSubscriptionDataParams{},
 		SuccessURL:        stripe.String(c.baseURL + "/plans/success?session_id={CHECKOUT_SESSION_ID}"),
-		CancelURL:         stripe.String(c.baseURL + "/plans"),
+		CancelURL:         stripe.String(c.baseURL + "/plans/cancel"),
 	}
 	params.AddMetadata(metadataAccountID, accountID)
 	params.SubscriptionData.AddMetadata(metadataAccountID, accountID)

@@ -158,7 +158,7 @@ func TestCheckout(t *testing.T) {
 				"subscription_data[metadata][account_id]": "42",
 				"line_items[0][quantity]":                 "1",
 				"success_url":                             baseURL + "/plans/success?session_id={CHECKOUT_SESSION_ID}",
-				"cancel_url":                              baseURL + "/plans",
+				"cancel_url":                              baseURL + "/plans/cancel",
 			}
 			for k, v := range tt.want {
 				want[k] = v

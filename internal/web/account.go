@@ -14,8 +14,10 @@ import (
 type accountView struct {
 	Tabs []pageTab
 
-	Email       string
-	Verified    bool
+	Email    string
+	Verified bool
+	// PlanName is the account's effective plan, "" when plans are off.
+	PlanName    string
 	DisplayName string
 	ReplyEmails bool
 	// DeletionDue is the date a requested deletion takes effect, "" if
@@ -63,6 +65,7 @@ var accountTabs = []struct{ name, href, label string }{
 	{"security", "/account/security", "accountpage.nav.security"},
 	{"notifications", "/account/notifications", "accountpage.nav.notifications"},
 	{"privacy", "/account/privacy", "accountpage.nav.privacy"},
+	{"gifts", "/account/gifts", "accountpage.nav.gifts"},
 }
 
 // accountPage returns a page of the account section tab for a.
@@ -80,6 +83,9 @@ func (s *Server) accountPage(r *http.Request, a *masthead.Account, tab string) *
 		v.DeletionDue = s.formatDateTime(a.DeletionDueAt)
 	}
 	for _, t := range accountTabs {
+		if t.name == "gifts" && s.gifts == nil {
+			continue
+		}
 		v.Tabs = append(v.Tabs, pageTab{Href: t.href, Label: s.msg(t.label), Current: t.name == tab})
 		if t.name == tab {
 			p.Heading = s.msg(t.label)
@@ -130,6 +136,14 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.accountPage(r, a, "overview")
+	if s.subs != nil {
+		plan, _, err := s.subs.EffectivePlan(r.Context(), a.ID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		p.Acct.PlanName = plan.Name
+	}
 	q := r.URL.Query()
 	switch {
 	case q.Get("resent") != "":
@@ -212,17 +226,6 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.redirect(w, r, "/account/profile?saved=1")
 	}
-}
-
-// handleSubscription shows the reader's plan. Until plans exist every
-// reader is on the Free plan.
-func (s *Server) handleSubscription(w http.ResponseWriter, r *http.Request) {
-	a, _, ok := s.requireViewer(w, r)
-	if !ok {
-		return
-	}
-	p := s.accountPage(r, a, "subscription")
-	s.render(w, r, http.StatusOK, "subscription", p)
 }
 
 // securityPage returns the security section with its forms and the list

@@ -43,6 +43,20 @@ type apiStory struct {
 	UpdatedAt    string   `json:"updated_at"`
 	URL          string   `json:"url"`
 	BodyHTML     string   `json:"body_html,omitempty"`
+	// Readable, Meter and TeaserHTML are for a single story, as its
+	// viewer may read it: a story the viewer may not read has no
+	// body_html, only its teaser.
+	Readable   *bool     `json:"readable,omitempty"`
+	Meter      *apiMeter `json:"meter,omitempty"`
+	TeaserHTML string    `json:"teaser_html,omitempty"`
+}
+
+// apiMeter is the viewer's meter on a metered story.
+type apiMeter struct {
+	Used      int       `json:"used"`
+	Limit     int       `json:"limit"`
+	Remaining int       `json:"remaining"`
+	PeriodEnd time.Time `json:"period_end"`
 }
 
 // apiStoryList is one page of stories; Next continues the list.
@@ -113,12 +127,36 @@ func (s *Server) handleAPIStories(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, out)
 }
 
-// handleAPIStory returns one visible story with its body.
+// handleAPIStory returns one visible story with its body, if the viewer may
+// read it (which, for a metered story, counts on their meter as the page
+// does), and otherwise with its teaser.
 func (s *Server) handleAPIStory(w http.ResponseWriter, r *http.Request) {
 	st, err := s.cache.findStory(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, s.toAPIStory(st, true))
+	rs, err := s.decideRead(w, r, st)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	allowed := rs.decision.Allowed
+	out := s.toAPIStory(st, allowed)
+	out.Readable = &allowed
+	if m := rs.decision.Meter; m != nil && m.Limit != masthead.Unlimited {
+		out.Meter = &apiMeter{Used: m.Used, Limit: m.Limit, Remaining: m.Remaining(), PeriodEnd: m.PeriodEnd.UTC()}
+	}
+	if !allowed {
+		e, err := s.sections.get(r.Context())
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		out.TeaserHTML = e.frags.teaser(st)
+	}
+	if s.plans != nil && st.Access != masthead.AccessFree {
+		privateNoStore(w)
+	}
+	s.writeJSON(w, http.StatusOK, out)
 }

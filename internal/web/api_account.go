@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -26,6 +27,43 @@ type apiMe struct {
 	// none is pending.
 	DeletionDueAt time.Time `json:"deletion_due_at,omitzero"`
 	CreatedAt     time.Time `json:"created_at"`
+
+	// Plan, Entitlements and Subscription are the account's effective
+	// plan, what it allows, and its subscription (null when it has none,
+	// or when plans are off).
+	Plan         *apiPlanRef            `json:"plan"`
+	Entitlements *masthead.Entitlements `json:"entitlements"`
+	Subscription *apiSubscription       `json:"subscription"`
+}
+
+// apiPlanRef names a plan.
+type apiPlanRef struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+// apiSubscription is a subscription as the API shows it.
+type apiSubscription struct {
+	Status           string    `json:"status"`
+	CurrentPeriodEnd time.Time `json:"current_period_end,omitzero"`
+}
+
+// addPlan fills in the account's plan, entitlements and subscription.
+func (s *Server) addPlan(ctx context.Context, me *apiMe) error {
+	if s.subs == nil {
+		return nil
+	}
+	plan, sub, err := s.subs.EffectivePlan(ctx, me.ID)
+	if err != nil {
+		return err
+	}
+	me.Plan = &apiPlanRef{Slug: plan.Slug, Name: plan.Name}
+	e := plan.Entitlements
+	me.Entitlements = &e
+	if sub != nil {
+		me.Subscription = &apiSubscription{Status: string(sub.Status), CurrentPeriodEnd: sub.CurrentPeriodEnd.UTC()}
+	}
+	return nil
 }
 
 // toAPIMe converts an account for the API.
@@ -50,7 +88,12 @@ func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.writeJSON(w, http.StatusOK, s.toAPIMe(a))
+	me := s.toAPIMe(a)
+	if err := s.addPlan(r.Context(), &me); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, me)
 }
 
 // apiProfile is the body of PATCH /api/v1/me/profile; a member left out
@@ -91,5 +134,10 @@ func (s *Server) handleAPIProfile(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, s.toAPIMe(updated))
+	me := s.toAPIMe(updated)
+	if err := s.addPlan(r.Context(), &me); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, me)
 }

@@ -29,16 +29,30 @@ type fragments struct {
 	header  sync.Map // current section slug → template.HTML
 	footer  sync.Map // feed URL → template.HTML
 	stories sync.Map // story slug → *storyFragment
+	teasers sync.Map // story slug → *teaserEntry, for the API
 	limit   int64
 	count   atomic.Int64
+	tcount  atomic.Int64
 }
 
 // storyFragment is the rendered, viewer-independent part of a story page.
+// main is the whole article, for readers who may read it all; a gated
+// story's page is put together per viewer from top, the viewer's access
+// notes, body or teaser, and bottom (see storyMain).
 type storyFragment struct {
 	id        int64
 	updatedAt time.Time
 	head      template.HTML
 	main      template.HTML
+
+	top, body, teaser, bottom template.HTML
+}
+
+// teaserEntry is a story's teaser HTML, for one version of the story.
+type teaserEntry struct {
+	id        int64
+	updatedAt time.Time
+	html      string
 }
 
 func newFragments(limit int) *fragments {
@@ -66,4 +80,22 @@ func (f *fragments) putStory(slug string, sf *storyFragment) {
 			f.count.Add(-1)
 		}
 	}
+}
+
+// teaser returns the teaser HTML of st, worked out once per story version
+// while the limit allows caching it.
+func (f *fragments) teaser(st *masthead.Story) string {
+	if v, ok := f.teasers.Load(st.Slug); ok {
+		if te := v.(*teaserEntry); te.id == st.ID && te.updatedAt.Equal(st.UpdatedAt) {
+			return te.html
+		}
+	}
+	te := &teaserEntry{id: st.ID, updatedAt: st.UpdatedAt, html: teaserHTML(st.BodyHTML, teaserParagraphs)}
+	if _, loaded := f.teasers.Swap(st.Slug, te); !loaded {
+		if f.tcount.Add(1) > f.limit {
+			f.teasers.Delete(st.Slug)
+			f.tcount.Add(-1)
+		}
+	}
+	return te.html
 }

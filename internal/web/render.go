@@ -32,6 +32,8 @@ var pageNames = []string{
 	"home", "list", "story", "search", "error",
 	"signup", "signin", "forgot", "reset", "notice",
 	"account", "profile", "subscription", "security", "notifications", "privacy",
+	"plans", "gift", "gifts",
+	"admin", "admin_plans", "admin_plan", "admin_subscribers", "admin_subscriber",
 }
 
 // parseTemplates parses every template once, with the template functions
@@ -171,6 +173,16 @@ type page struct {
 	Notice string
 	Links  []pageLink
 	Acct   *accountView
+
+	// Access is a gated story's per-viewer part; Plans the plans page's
+	// plans and PlansNote what it says about subscribing; Sub the
+	// subscription section; Gift a new gift link; Admin a staff page.
+	Access    *accessView
+	Plans     []planView
+	PlansNote string
+	Sub       *subscriptionView
+	Gift      *giftView
+	Admin     *adminView
 }
 
 // pageLink is a link with its text.
@@ -255,7 +267,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if err == nil {
 		err = s.pages.byName[name].ExecuteTemplate(buf, "layout", p)
 	}
-	if err == nil && p.Viewer != nil {
+	if err == nil && p.Viewer != nil && w.Header()["Cache-Control"] == nil {
 		noStore(w)
 	}
 	if err != nil {

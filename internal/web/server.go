@@ -108,6 +108,51 @@ type Config struct {
 	// X-Forwarded-For header is believed; by default none, and the
 	// client's address is the connection's peer.
 	TrustedProxies []netip.Prefix
+
+	// Plans is the plan service. nil turns plans and the paywall off:
+	// every story is readable as before, and the plan pages, gift links
+	// and the staff's plan and subscriber pages answer 404.
+	Plans masthead.PlanService
+	// Subscriptions is the subscription service; needed with Plans.
+	Subscriptions masthead.SubscriptionService
+	// Meter keeps registered readers' meters; nil lets registered readers
+	// read metered stories without a meter.
+	Meter masthead.MeterService
+	// Gifts keeps gift links; nil turns gift links off.
+	Gifts masthead.GiftService
+	// Secrets gives the key that signs the anonymous meter's cookie
+	// (the secret "meter-cookie"), fetched once, at first use. nil means a
+	// random key made by NewServer, which only works with one instance.
+	Secrets masthead.SecretService
+	// Billing is Stripe: Checkout, the Customer Portal and webhooks. nil
+	// means no Stripe: /plans explains that staff grant plans, and
+	// POST /webhooks/stripe answers 404.
+	Billing Billing
+	// AnonymousMeter is how many metered stories an anonymous reader may
+	// read a calendar month; default DefaultAnonymousMeter.
+	AnonymousMeter int
+	// GiftLinkLifetime is how long a gift link works; default
+	// masthead.DefaultGiftLinkLifetime.
+	GiftLinkLifetime time.Duration
+}
+
+// DefaultAnonymousMeter is the default Config.AnonymousMeter.
+const DefaultAnonymousMeter = 3
+
+// Billing is what the web layer needs of Stripe; internal/billing
+// implements it.
+type Billing interface {
+	// Checkout starts a Stripe Checkout session (subscription mode) for
+	// the account to buy the plan's price of interval, as the Stripe
+	// customer customerID ("" to create one), and returns its URL.
+	Checkout(ctx context.Context, a *masthead.Account, p *masthead.Plan, interval masthead.Interval, customerID string) (string, error)
+	// Portal returns the URL of a Customer Portal session for the
+	// customer.
+	Portal(ctx context.Context, customerID string) (string, error)
+	// ParseWebhook verifies a webhook's signature and age and returns
+	// what masthead takes from the event; a bad or stale signature is an
+	// error.
+	ParseWebhook(payload []byte, signature string) (masthead.StripeEvent, error)
 }
 
 // Server serves Masthead over HTTP. Create it with NewServer; it is safe for
@@ -119,6 +164,14 @@ type Server struct {
 	accounts masthead.AccountService
 	now      func() time.Time
 	hsts     bool
+
+	plans   masthead.PlanService
+	subs    masthead.SubscriptionService
+	meter   masthead.MeterService
+	gifts   masthead.GiftService
+	billing Billing
+	// meterKey signs the anonymous meter's cookie; see meterSecret.
+	meterKey meterKey
 
 	pages    *pages
 	views    *viewFormats
@@ -198,6 +251,15 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.AccountSettings == (masthead.AccountSettings{}) {
 		cfg.AccountSettings = masthead.DefaultAccountSettings()
 	}
+	if cfg.AnonymousMeter <= 0 {
+		cfg.AnonymousMeter = DefaultAnonymousMeter
+	}
+	if cfg.GiftLinkLifetime <= 0 {
+		cfg.GiftLinkLifetime = masthead.DefaultGiftLinkLifetime
+	}
+	if cfg.Plans != nil && cfg.Subscriptions == nil {
+		return nil, errors.New("web: Config.Subscriptions is required with Config.Plans")
+	}
 
 	s := &Server{
 		cfg:      cfg,
@@ -206,6 +268,17 @@ func NewServer(cfg Config) (*Server, error) {
 		accounts: cfg.Accounts,
 		now:      cfg.Now,
 		hsts:     base.Scheme == "https",
+		plans:    cfg.Plans,
+		subs:     cfg.Subscriptions,
+		meter:    cfg.Meter,
+		gifts:    cfg.Gifts,
+		billing:  cfg.Billing,
+	}
+	if s.plans == nil {
+		s.gifts, s.billing = nil, nil
+	}
+	if err := s.meterKey.init(cfg.Secrets); err != nil {
+		return nil, err
 	}
 	s.sections = &sectionCache{
 		ttl:           cfg.SectionsTTL,
@@ -282,6 +355,9 @@ func (s *Server) routes() *http.ServeMux {
 
 	if s.accounts != nil {
 		s.accountRoutes(mux)
+	}
+	if s.plans != nil {
+		s.planRoutes(mux)
 	}
 
 	// Operations and assets.

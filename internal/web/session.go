@@ -85,7 +85,7 @@ func viewerPath(path string) bool {
 	case "/healthz", "/readyz", "/metrics", "/robots.txt", "/sitemap.xml", "/feed.atom", "/feed.rss":
 		return false
 	}
-	return !strings.HasPrefix(path, "/static/") &&
+	return !strings.HasPrefix(path, "/static/") && !strings.HasPrefix(path, "/webhooks/") &&
 		!strings.HasSuffix(path, "/feed.atom") && !strings.HasSuffix(path, "/feed.rss")
 }
 

@@ -185,7 +185,11 @@ func (s *Server) listPage(r *http.Request, list *masthead.StoryPage, after *mast
 	return p
 }
 
-// handleStory shows one story.
+// handleStory shows one story. Free stories, and every story when plans
+// are off, take the fast path: the cached article, no per-viewer work. A
+// metered or premium story is decided for its viewer (DecideRead, with the
+// meter) and put together from cached parts around the viewer's counter,
+// offer and gift-link form.
 func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 	st, err := s.cache.findStory(r.Context(), r.PathValue("slug"))
 	if err != nil {
@@ -209,12 +213,30 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 		}
 		p.frags.putStory(st.Slug, sf)
 	}
-	p.Head, p.Main = sf.head, sf.main
+	p.Head = sf.head
+	if s.plans == nil || st.Access == masthead.AccessFree {
+		p.Main = sf.main
+		s.render(w, r, http.StatusOK, "story", p)
+		return
+	}
+	rs, err := s.decideRead(w, r, st)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	privateNoStore(w)
+	p.Story = &storyView{Story: st}
+	p.Access = s.accessView(st, rs)
+	if p.Main, err = s.storyMain(sf, p); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "story", p)
 }
 
 // storyFragment renders the viewer-independent parts of a story page: its
-// <head> additions, JSON-LD included, and its article.
+// <head> additions, JSON-LD included, and its article, whole and in the
+// parts a gated story's page is put together from.
 func (s *Server) storyFragment(st *masthead.Story, p *page) (*storyFragment, error) {
 	p.Story = s.views.fullView(st)
 	ld, err := s.newsArticle(st, p.Canonical)
@@ -226,8 +248,21 @@ func (s *Server) storyFragment(st *masthead.Story, p *page) (*storyFragment, err
 	if sf.head, err = s.fragment("story", "head", p); err != nil {
 		return nil, err
 	}
-	if sf.main, err = s.fragment("story", "main", p); err != nil {
+	if sf.top, err = s.fragment("story", "story-top", p); err != nil {
 		return nil, err
+	}
+	if sf.body, err = s.fragment("story", "story-body", p); err != nil {
+		return nil, err
+	}
+	if sf.bottom, err = s.fragment("story", "story-bottom", p); err != nil {
+		return nil, err
+	}
+	sf.main = sf.top + sf.body + sf.bottom
+	if p.Story.Gated {
+		p.Story.Teaser = template.HTML(p.frags.teaser(st))
+		if sf.teaser, err = s.fragment("story", "story-teaser", p); err != nil {
+			return nil, err
+		}
 	}
 	return sf, nil
 }
@@ -260,7 +295,20 @@ type ldNewsArticle struct {
 	MainEntityOfPage    string         `json:"mainEntityOfPage"`
 	URL                 string         `json:"url"`
 	Publisher           ldOrganization `json:"publisher"`
+	// HasPart marks the gated part of a metered or premium story.
+	HasPart *ldWebPageElement `json:"hasPart,omitempty"`
 }
+
+// ldWebPageElement is a schema.org WebPageElement: the part of a page
+// behind the paywall, found by its CSS selector.
+type ldWebPageElement struct {
+	Type                string `json:"@type"`
+	IsAccessibleForFree bool   `json:"isAccessibleForFree"`
+	CSSSelector         string `json:"cssSelector"`
+}
+
+// paywalledSelector selects the gated part of a story page.
+const paywalledSelector = ".paywalled"
 
 // newsArticle returns the story's JSON-LD. encoding/json escapes <, > and &
 // (and U+2028, U+2029) inside strings, so the text cannot close the script
@@ -270,7 +318,7 @@ func (s *Server) newsArticle(st *masthead.Story, canonical string) (template.JS,
 	for i, a := range st.Authors {
 		authors[i] = ldPerson{Type: "Person", Name: a.Name, URL: s.absURL("/authors/" + a.Slug)}
 	}
-	b, err := json.Marshal(ldNewsArticle{
+	article := ldNewsArticle{
 		Context:             "https://schema.org",
 		Type:                "NewsArticle",
 		Headline:            st.Headline,
@@ -283,7 +331,11 @@ func (s *Server) newsArticle(st *masthead.Story, canonical string) (template.JS,
 		MainEntityOfPage:    canonical,
 		URL:                 canonical,
 		Publisher:           ldOrganization{Type: "Organization", Name: s.cfg.SiteName, URL: s.absURL("/")},
-	})
+	}
+	if st.Access != masthead.AccessFree {
+		article.HasPart = &ldWebPageElement{Type: "WebPageElement", CSSSelector: paywalledSelector}
+	}
+	b, err := json.Marshal(article)
 	if err != nil {
 		return "", err
 	}

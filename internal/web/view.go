@@ -32,6 +32,11 @@ type storyView struct {
 	// it is filled in for the story page only and is the only trusted HTML
 	// any template prints.
 	Body template.HTML
+	// Gated is true for metered and premium stories, whose body is marked
+	// as the paywalled part; Teaser is the start of such a body, shown
+	// with the offer to readers who may not read it all.
+	Gated  bool
+	Teaser template.HTML
 }
 
 // bylineAuthor is an author in a byline, with the separator before it.
@@ -90,6 +95,7 @@ func (f *viewFormats) fullView(st *masthead.Story) *storyView {
 	v.AccessLabel = f.access[st.Access]
 	v.Closed = st.Comments == masthead.CommentsClosed
 	v.Body = template.HTML(st.BodyHTML)
+	v.Gated = st.Access != masthead.AccessFree
 	return v
 }
 
