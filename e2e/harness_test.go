@@ -31,6 +31,7 @@ import (
 
 	"masthead/internal/mailtest"
 	"masthead/internal/pgtest"
+	"masthead/internal/stripetest"
 )
 
 // binPath is the masthead binary that TestMain builds once for every test.
@@ -65,6 +66,7 @@ func testMain(m *testing.M) int {
 	code := m.Run()
 	pgtest.Stop()
 	mailtest.Stop()
+	stripetest.Stop()
 	return code
 }
 
