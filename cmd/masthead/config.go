@@ -182,6 +182,7 @@ type serveConfig struct {
 	AnonymousMeter      int
 	GiftLinkLifetime    time.Duration
 	GracePeriod         time.Duration
+	MemoryLimitMiB      int
 }
 
 // serveHelp introduces masthead serve's flags.
@@ -245,6 +246,8 @@ func newServeFlags(c *serveConfig) *flags {
 	f.bindEnv("gift-link-lifetime", "MASTHEAD_GIFT_LINK_LIFETIME")
 	f.DurationVar(&c.GracePeriod, "grace-period", masthead.DefaultGracePeriod, "how long a past-due subscription keeps its entitlements")
 	f.bindEnv("grace-period", "MASTHEAD_GRACE_PERIOD")
+	f.IntVar(&c.MemoryLimitMiB, "memory-limit", 48, "soft limit of the Go runtime's memory in MiB: the garbage collector works harder near it; 0 for none (GOMEMLIMIT, if set, wins)")
+	f.bindEnv("memory-limit", "MASTHEAD_MEMORY_LIMIT")
 	return f
 }
 
@@ -273,6 +276,9 @@ func (c *serveConfig) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: %w", c.Addr, err)
+	}
+	if c.MemoryLimitMiB < 0 {
+		return fmt.Errorf("--memory-limit cannot be negative, not %d", c.MemoryLimitMiB)
 	}
 	if c.AnonymousMeter < 0 {
 		return fmt.Errorf("--anonymous-meter cannot be negative, not %d", c.AnonymousMeter)

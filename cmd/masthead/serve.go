@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -201,6 +203,13 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+
+	// Start-up (migrations, the demo's password hashes) grows the heap
+	// beyond what serving needs; hand that back before taking traffic.
+	if cfg.MemoryLimitMiB > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(cfg.MemoryLimitMiB) << 20)
+	}
+	debug.FreeOSMemory()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
