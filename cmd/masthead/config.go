@@ -183,6 +183,7 @@ type serveConfig struct {
 	GiftLinkLifetime    time.Duration
 	GracePeriod         time.Duration
 	MemoryLimitMiB      int
+	GCPercent           int
 }
 
 // serveHelp introduces masthead serve's flags.
@@ -248,6 +249,8 @@ func newServeFlags(c *serveConfig) *flags {
 	f.bindEnv("grace-period", "MASTHEAD_GRACE_PERIOD")
 	f.IntVar(&c.MemoryLimitMiB, "memory-limit", 48, "soft limit of the Go runtime's memory in MiB: the garbage collector works harder near it; 0 for none (GOMEMLIMIT, if set, wins)")
 	f.bindEnv("memory-limit", "MASTHEAD_MEMORY_LIMIT")
+	f.IntVar(&c.GCPercent, "gc-percent", 50, "heap growth, in percent of live memory, before the garbage collector runs (GOGC, if set, wins); lower is smaller and slower")
+	f.bindEnv("gc-percent", "MASTHEAD_GC_PERCENT")
 	return f
 }
 
@@ -276,6 +279,9 @@ func (c *serveConfig) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: %w", c.Addr, err)
+	}
+	if c.GCPercent < 10 {
+		return fmt.Errorf("--gc-percent must be at least 10, not %d", c.GCPercent)
 	}
 	if c.MemoryLimitMiB < 0 {
 		return fmt.Errorf("--memory-limit cannot be negative, not %d", c.MemoryLimitMiB)

@@ -209,6 +209,9 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	if cfg.MemoryLimitMiB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimitMiB) << 20)
 	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cfg.GCPercent)
+	}
 	debug.FreeOSMemory()
 
 	served := make(chan error, 1)

@@ -50,6 +50,9 @@ type Options struct {
 	// ReadConns is the size of the SQLite read pool (default 4), or the
 	// maximum number of PostgreSQL connections (default 10).
 	ReadConns int
+	// ReadCacheKiB is the page cache of each SQLite read connection, in
+	// KiB (default 1024); the writer keeps SQLite's default of 2 MiB.
+	ReadCacheKiB int
 }
 
 // DB is a connection to masthead's database, SQLite or PostgreSQL.
@@ -88,7 +91,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
-		err = db.openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"), opts.ReadConns)
+		err = db.openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"), opts.ReadConns, opts.ReadCacheKiB)
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		err = db.openPostgres(ctx, url, opts.ReadConns)
 	default:
@@ -100,7 +103,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-func (db *DB) openSQLite(ctx context.Context, path string, readConns int) error {
+func (db *DB) openSQLite(ctx context.Context, path string, readConns, cacheKiB int) error {
 	path = strings.TrimPrefix(path, "//")
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
 		return fmt.Errorf("SQLite path %q is not supported: give the path of a database file", path)
@@ -112,6 +115,9 @@ func (db *DB) openSQLite(ctx context.Context, path string, readConns int) error 
 	}
 	if readConns <= 0 {
 		readConns = 4
+	}
+	if cacheKiB <= 0 {
+		cacheKiB = 1024
 	}
 	// Every pooled connection runs the _pragma list when it opens.
 	common := url.Values{}
@@ -131,6 +137,10 @@ func (db *DB) openSQLite(ctx context.Context, path string, readConns int) error 
 		r[k] = append([]string(nil), v...)
 	}
 	r.Add("_pragma", "query_only(1)")
+	// Each read connection keeps its own page cache; the operating
+	// system caches the file for all of them, so a small one each keeps
+	// the process small without reading more from disk.
+	r.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 
 	write, err := sql.Open("sqlite", path+"?"+w.Encode())
 	if err != nil {
