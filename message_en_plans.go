@@ -27,6 +27,7 @@ const (
 	MsgGiftLinksSpent         MessageID = "gift.spent"
 	MsgGiftLinksNotIncluded   MessageID = "gift.not_included"
 	MsgGiftStoryNotGiftable   MessageID = "gift.not_giftable"
+	MsgGiftStoryNotReadable   MessageID = "gift.not_readable"
 )
 
 // englishPlans is the part of the English catalogue for plans,
@@ -57,4 +58,5 @@ var englishPlans = map[MessageID]string{
 	MsgGiftLinksSpent:         "You have used all %d of this month's gift links. More become available on %s.",
 	MsgGiftLinksNotIncluded:   "Your plan does not include gift links.",
 	MsgGiftStoryNotGiftable:   "Free stories need no gift link: anyone can read them.",
+	MsgGiftStoryNotReadable:   "Your plan does not include this story, so you cannot give it.",
 }

@@ -183,7 +183,7 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		Gifts:            sqldb.NewGiftService(db),
 		Secrets:          sqldb.NewSecretService(db),
 		Billing:          bill,
-		AnonymousMeter:   cfg.AnonymousMeter,
+		AnonymousMeter:   anonymousMeter(cfg.AnonymousMeter),
 		GiftLinkLifetime: cfg.GiftLinkLifetime,
 
 		PageSize:      cfg.PageSize,
@@ -253,4 +253,13 @@ func openDB(ctx context.Context, url string, logger *slog.Logger) (*sqldb.DB, er
 // newStoryService returns the story service over db.
 func newStoryService(db *sqldb.DB) masthead.StoryService {
 	return sqldb.NewStoryService(db)
+}
+
+// anonymousMeter maps the --anonymous-meter setting onto web.Config, where
+// 0 means "the default": an operator's 0 means none.
+func anonymousMeter(n int) int {
+	if n == 0 {
+		return web.NoAnonymousMeter
+	}
+	return n
 }

@@ -95,9 +95,33 @@ VALUES ($1, $2, $3, $4, $5) RETURNING id`, hash, story.ID, accountID, db.timeArg
 	return link, nil
 }
 
+// findGiftLink returns the link whose token hashes to hash, with its
+// story; ENOTFOUND if there is none or it is to another story than
+// storyID, EFORBIDDEN if it has expired at now.
+func (db *DB) findGiftLink(ctx context.Context, q queryer, hash []byte, storyID int64, now time.Time) (*masthead.GiftLink, error) {
+	l := &masthead.GiftLink{Story: &masthead.Story{}}
+	err := q.QueryRowContext(ctx, `SELECT g.id, g.giver_id, g.created_at, g.expires_at, g.opens,
+	s.id, s.slug, s.headline, s.access
+FROM gift_links g JOIN stories s ON s.id = g.story_id
+WHERE g.token_hash = $1 AND g.story_id = $2`, hash, storyID).
+		Scan(&l.ID, &l.GiverID, timeCol{&l.CreatedAt}, timeCol{&l.ExpiresAt}, &l.Opens,
+			&l.Story.ID, &l.Story.Slug, &l.Story.Headline, &l.Story.Access)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errGiftLinkNotFound()
+	} else if err != nil {
+		return nil, fmt.Errorf("find gift link: %w", err)
+	}
+	if !l.ExpiresAt.After(now) {
+		return nil, masthead.Errorf(masthead.EFORBIDDEN, "%s", masthead.Msg(masthead.MsgGiftLinkExpired))
+	}
+	return l, nil
+}
+
 // OpenGiftLink returns the link of token to the story and counts the
 // open. An unknown token or a link to another story is ENOTFOUND; an
-// expired link is EFORBIDDEN and is not counted.
+// expired link is EFORBIDDEN and is not counted. The link is looked up
+// with a read; only a link that works opens a write transaction, to
+// count the open.
 func (gs *GiftService) OpenGiftLink(ctx context.Context, token string, storyID int64) (*masthead.GiftLink, error) {
 	if !tokenShapeOK(token) {
 		return nil, errGiftLinkNotFound()
@@ -106,30 +130,22 @@ func (gs *GiftService) OpenGiftLink(ctx context.Context, token string, storyID i
 	now := db.clock()
 	hash := hashToken(token)
 	var link *masthead.GiftLink
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		l := &masthead.GiftLink{Story: &masthead.Story{}}
+	err := db.readTx(ctx, func(tx *sql.Tx) (err error) {
+		link, err = db.findGiftLink(ctx, tx, hash, storyID, now)
+		return err
+	})
+	if err != nil {
+		return nil, wrapUnlessApp("open gift link", err)
+	}
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `UPDATE gift_links SET opens = opens + 1
-WHERE token_hash = $1 AND story_id = $2 AND expires_at > $3
-RETURNING id, story_id, giver_id, created_at, expires_at, opens`, hash, storyID, db.timeArg(now)).
-			Scan(&l.ID, &l.Story.ID, &l.GiverID, timeCol{&l.CreatedAt}, timeCol{&l.ExpiresAt}, &l.Opens)
+WHERE id = $1 AND expires_at > $2 RETURNING opens`, link.ID, db.timeArg(now)).Scan(&link.Opens)
 		if errors.Is(err, sql.ErrNoRows) {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM gift_links WHERE token_hash = $1 AND story_id = $2`,
-				hash, storyID).Scan(&n); err != nil {
-				return fmt.Errorf("find gift link: %w", err)
-			}
-			if n > 0 {
-				return masthead.Errorf(masthead.EFORBIDDEN, "%s", masthead.Msg(masthead.MsgGiftLinkExpired))
-			}
-			return errGiftLinkNotFound()
+			// Expired (or gone) since the read.
+			return masthead.Errorf(masthead.EFORBIDDEN, "%s", masthead.Msg(masthead.MsgGiftLinkExpired))
 		} else if err != nil {
-			return fmt.Errorf("open gift link: %w", err)
+			return fmt.Errorf("count gift link open: %w", err)
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT slug, headline, access FROM stories WHERE id = $1`, storyID).
-			Scan(&l.Story.Slug, &l.Story.Headline, &l.Story.Access); err != nil {
-			return fmt.Errorf("find gift link story: %w", err)
-		}
-		link = l
 		return nil
 	})
 	if err != nil {

@@ -34,39 +34,62 @@ func (db *DB) countReads(ctx context.Context, q queryer, accountID int64, start 
 	return n, nil
 }
 
-// ReadMetered records, in one transaction, that the account read the
-// metered story in the period [start, end) with limit stories: a story
-// read before in the period is allowed again without counting, another is
-// counted and allowed while fewer than limit are, and refused after. The
-// account's reads are serialised, so concurrent reads never exceed the
-// limit. An Unlimited meter allows every read and records nothing. The
-// periods of one account must be identified by the same start time.
+// meterRead returns whether the account read the story in the period
+// starting at start, and how many stories it read in that period.
+func (db *DB) meterRead(ctx context.Context, q queryer, accountID, storyID int64, start time.Time) (seen bool, n int, err error) {
+	var k int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM meter_reads
+WHERE account_id = $1 AND period_start = $2 AND story_id = $3`,
+		accountID, db.timeArg(storedTime(start)), storyID).Scan(&k); err != nil {
+		return false, 0, fmt.Errorf("find meter read: %w", err)
+	}
+	n, err = db.countReads(ctx, q, accountID, start)
+	return k > 0, n, err
+}
+
+// ReadMetered records that the account read the metered story in the
+// period [start, end) with limit stories: a story read before in the
+// period is allowed again without counting, another is counted and
+// allowed while fewer than limit are, and refused after. Re-reads and
+// spent meters are decided by a read; only a read to count opens a write
+// transaction, which checks again and inserts atomically, with the
+// account's reads serialised, so concurrent reads never exceed the limit.
+// An Unlimited meter allows every read and records nothing. The periods
+// of one account must be identified by the same start time.
 func (ms *MeterService) ReadMetered(ctx context.Context, accountID, storyID int64, start, end time.Time, limit int) (masthead.MeterState, bool, error) {
 	st := masthead.MeterState{Limit: limit, PeriodStart: start, PeriodEnd: end}
 	if limit == masthead.Unlimited {
 		return st, true, nil
 	}
 	db := ms.db
+	var seen bool
+	err := db.readTx(ctx, func(tx *sql.Tx) (err error) {
+		seen, st.Used, err = db.meterRead(ctx, tx, accountID, storyID, start)
+		return err
+	})
+	if err != nil {
+		return masthead.MeterState{}, false, fmt.Errorf("sqldb: read metered: %w", err)
+	}
+	if seen {
+		return st, true, nil
+	}
+	if st.Used >= limit {
+		return st, false, nil
+	}
 	now := db.clock()
 	allowed := false
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
 		allowed = false
 		if err := db.lockAccount(ctx, tx, meterLockClass, accountID); err != nil {
 			return err
 		}
-		var seen int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM meter_reads
-WHERE account_id = $1 AND period_start = $2 AND story_id = $3`,
-			accountID, db.timeArg(storedTime(start)), storyID).Scan(&seen); err != nil {
-			return fmt.Errorf("find meter read: %w", err)
-		}
-		n, err := db.countReads(ctx, tx, accountID, start)
+		seen, n, err := db.meterRead(ctx, tx, accountID, storyID, start)
 		if err != nil {
 			return err
 		}
 		st.Used = n
 		switch {
-		case seen > 0:
+		case seen:
 			allowed = true
 		case n < limit:
 			if _, err := tx.ExecContext(ctx, `INSERT INTO meter_reads (account_id, story_id, period_start, read_at)

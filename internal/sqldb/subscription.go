@@ -424,6 +424,20 @@ func stripeEnds(status string) bool {
 	return true
 }
 
+// stripeRegrants reports whether the Stripe event, whose price is the
+// plan's (nil: no price, or one no plan sells), puts its subscription
+// back in force at now, so that it may replace a complimentary grant:
+// trialing or active with a period ending after now (so not cancelled at
+// a period end already past), naming the plan it grants. A past-due, unpaid, cancelled or incomplete
+// subscription does not; nor does an event without a plan (an invoice
+// event), which would otherwise take over the granted plan.
+func stripeRegrants(ev masthead.StripeEvent, plan *masthead.Plan, now time.Time) bool {
+	if plan == nil || (ev.Status != "trialing" && ev.Status != "active") {
+		return false
+	}
+	return ev.CurrentPeriodEnd.After(now)
+}
+
 // ApplyStripeEvent applies a verified Stripe event in one transaction. An
 // event ID seen before changes nothing and returns false. Otherwise the
 // event is recorded as seen (applied true) and: its customer is linked to
@@ -433,7 +447,12 @@ func stripeEnds(status string) bool {
 // account cannot be found (by the account ID it carries, its Stripe
 // subscription or its customer) changes nothing else; so does an event
 // ending another Stripe subscription than the account's current one. A
-// paid subscription replaces a complimentary one. A subscription whose
+// paid subscription replaces a complimentary one; but the Stripe
+// subscription that a grant replaced (whose IDs the grant keeps), or an
+// event naming no Stripe subscription, replaces it only with an event
+// that puts it back in force with a plan (see stripeRegrants): its
+// dunning, unpaid and ending events are recorded as seen and change
+// nothing. A subscription whose
 // events so far name no price that a plan sells (an invoice event came
 // first, or the price is not configured: logged) is stored without a plan
 // and grants nothing until an event names one.
@@ -486,6 +505,14 @@ ON CONFLICT (id) DO NOTHING`, ev.ID, ev.Type, db.timeArg(storedTime(ev.Created))
 		plan, interval, err := planByStripePrice(ctx, tx, ev.PriceID)
 		if err != nil {
 			return err
+		}
+		leftBehind := cur != nil && cur.Complimentary &&
+			(ev.SubscriptionID == "" || ev.SubscriptionID == cur.StripeSubscriptionID)
+		if leftBehind && !stripeRegrants(ev, plan, now) {
+			// News of the Stripe subscription that the grant replaced
+			// (the grant keeps its IDs): dunning, unpaid or ended, it
+			// must not take the grant away. Seen, and nothing else.
+			return nil
 		}
 		if plan != nil && cur != nil && cur.Plan != nil && plan.ID == cur.Plan.ID {
 			plan = cur.Plan // the same plan: NextSubscription compares pointers

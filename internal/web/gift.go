@@ -30,7 +30,8 @@ func (s *Server) giftLinkURL(slug, token string) string {
 }
 
 // handleCreateGift creates a gift link to a story for a subscriber whose
-// plan includes gift links, and shows it to be copied. When this period's
+// plan includes gift links and the story (a premium story needs a plan
+// with read_premium: EFORBIDDEN otherwise), and shows it to be copied. When this period's
 // links are used up, it says when more become available.
 func (s *Server) handleCreateGift(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
@@ -61,6 +62,13 @@ func (s *Server) handleCreateGift(w http.ResponseWriter, r *http.Request) {
 	limit := plan.Entitlements.GiftLinksPerMonth
 	if limit <= 0 {
 		s.Error(w, r, masthead.Errorf(masthead.EFORBIDDEN, "%s", masthead.MsgIn(s.cfg.Locale, masthead.MsgGiftLinksNotIncluded)))
+		return
+	}
+	// A giver may give only what their own plan lets them read: the
+	// access rule without their meter (a metered story is theirs to give
+	// while their plan puts it on a meter) and without staff rights.
+	if d := masthead.DecideRead(st.Access, masthead.Reader{Entitlements: plan.Entitlements}); !d.Allowed && d.Meter == nil {
+		s.Error(w, r, masthead.Errorf(masthead.EFORBIDDEN, "%s", masthead.MsgIn(s.cfg.Locale, masthead.MsgGiftStoryNotReadable)))
 		return
 	}
 	start, end := masthead.MeterPeriod(a.CreatedAt, s.now(), s.cfg.TimeZone)

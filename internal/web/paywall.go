@@ -30,12 +30,29 @@ import (
 // A cookie that does not parse or whose signature is wrong counts as a
 // spent meter: deleting the cookie is the only way round the meter, as
 // with any cookie-based count, but forging a fresh one is not.
+//
+// The cookie holds at most as many IDs as the anonymous allowance, and at
+// least meterCookieMaxIDs are accepted; see meterCookieCaps.
 const (
 	MeterCookieName   = "masthead_meter"
 	meterSecretName   = "meter-cookie"
 	meterCookieMaxIDs = 100
 	meterCookieMaxLen = 2048
+	// meterCookieFixedLen bounds the cookie's length without its IDs
+	// (version, period start, dots and signature); meterCookieIDLen that
+	// of one ID with its separator.
+	meterCookieFixedLen = 96
+	meterCookieIDLen    = 20
 )
+
+// meterCookieCaps returns how many story IDs, and how many bytes, a valid
+// meter cookie may hold under an anonymous allowance of allowance stories
+// a month: no fewer than meterCookieMaxIDs and meterCookieMaxLen, and
+// enough for allowance IDs of any length.
+func meterCookieCaps(allowance int) (ids, length int) {
+	ids = max(meterCookieMaxIDs, allowance)
+	return ids, max(meterCookieMaxLen, meterCookieFixedLen+ids*meterCookieIDLen)
+}
 
 var privateNoStoreValue = []string{"private, no-store"}
 
@@ -104,9 +121,11 @@ func signMeter(key []byte, start time.Time, ids []int64) string {
 }
 
 // parseMeter checks a cookie value and returns its period start and story
-// IDs; ok is false when it is malformed or its signature is wrong.
-func parseMeter(key []byte, value string) (start time.Time, ids []int64, ok bool) {
-	if len(value) > meterCookieMaxLen {
+// IDs; ok is false when it is malformed, its signature is wrong, or it is
+// longer than the caps of the allowance allow (meterCookieCaps).
+func parseMeter(key []byte, value string, allowance int) (start time.Time, ids []int64, ok bool) {
+	maxIDs, maxLen := meterCookieCaps(allowance)
+	if len(value) > maxLen {
 		return time.Time{}, nil, false
 	}
 	dot := strings.LastIndexByte(value, '.')
@@ -134,7 +153,7 @@ func parseMeter(key []byte, value string) (start time.Time, ids []int64, ok bool
 	if parts[2] != "" {
 		for f := range strings.SplitSeq(parts[2], "-") {
 			id, err := strconv.ParseInt(f, 10, 64)
-			if err != nil || id <= 0 || len(ids) >= meterCookieMaxIDs {
+			if err != nil || id <= 0 || len(ids) >= maxIDs {
 				return time.Time{}, nil, false
 			}
 			ids = append(ids, id)
@@ -163,16 +182,26 @@ func readable() *readState {
 	return &readState{decision: masthead.DecideRead(masthead.AccessFree, masthead.Reader{})}
 }
 
+// anonymousAllowance returns how many metered stories an anonymous reader
+// may read a month: Config.AnonymousMeter, 0 for NoAnonymousMeter.
+func (s *Server) anonymousAllowance() int {
+	return max(s.cfg.AnonymousMeter, 0)
+}
+
 // decideRead decides, with masthead.DecideRead, whether the request's
 // viewer may read st, counting the read on their meter if it uses it: in
 // the database for a signed-in reader, in the signed cookie (set on w when
 // it changes) for an anonymous one. With plans off, and for free stories,
-// everyone may read, at no cost.
+// everyone may read, at no cost. Only a GET counts: a HEAD request is
+// decided the same way but records nothing (no meter read, no cookie, no
+// gift-link open). A ?gift= link is looked up only when it could matter:
+// not for a reader who may read st anyway, off the meter.
 func (s *Server) decideRead(w http.ResponseWriter, r *http.Request, st *masthead.Story) (*readState, error) {
 	if s.plans == nil || st.Access == masthead.AccessFree {
 		return readable(), nil
 	}
 	ctx := r.Context()
+	record := r.Method != http.MethodHead
 	rs := &readState{}
 	var reader masthead.Reader
 	a, _ := s.viewer(r)
@@ -186,21 +215,11 @@ func (s *Server) decideRead(w http.ResponseWriter, r *http.Request, st *masthead
 		reader.Staff = a.Role.IsStaff()
 	} else {
 		rs.anonymous = true
-		reader.Entitlements = masthead.Entitlements{MeteredPerMonth: s.cfg.AnonymousMeter}
+		reader.Entitlements = masthead.Entitlements{MeteredPerMonth: s.anonymousAllowance()}
 	}
-	if token := r.URL.Query().Get("gift"); token != "" && s.gifts != nil && !reader.Staff {
-		_, err := s.gifts.OpenGiftLink(ctx, token, st.ID)
-		switch code := masthead.ErrorCode(err); {
-		case err == nil:
-			reader.Gift = true
-		case code == masthead.ENOTFOUND || code == masthead.EFORBIDDEN || code == masthead.EINVALID:
-			rs.giftError = masthead.ErrorMessage(err)
-		default:
-			// The story page still works without the gift link.
-			s.logger.LogAttrs(ctx, slog.LevelWarn, "open gift link",
-				slog.String("request_id", RequestID(ctx)),
-				slog.String("error", err.Error()))
-			rs.giftError = masthead.MsgIn(s.cfg.Locale, masthead.MsgInternalError)
+	if token := r.URL.Query().Get("gift"); token != "" && s.gifts != nil {
+		if d := masthead.DecideRead(st.Access, reader); !d.Allowed || d.Meter != nil {
+			reader.Gift, rs.giftError = s.openGift(w, r, token, st, record)
 		}
 	}
 	d := masthead.DecideRead(st.Access, reader)
@@ -216,6 +235,17 @@ func (s *Server) decideRead(w http.ResponseWriter, r *http.Request, st *masthead
 			return rs, nil
 		}
 		start, end := masthead.MeterPeriod(a.CreatedAt, now, s.cfg.TimeZone)
+		if !record {
+			m, err := s.meter.Meter(ctx, a.ID, start, end, limit)
+			if err != nil {
+				return nil, err
+			}
+			reader.Meter = masthead.MeterState{Used: m.Used, PeriodStart: start, PeriodEnd: end}
+			d = masthead.DecideRead(st.Access, reader)
+			d.Count = false
+			rs.decision = d
+			return rs, nil
+		}
 		m, allowed, err := s.meter.ReadMetered(ctx, a.ID, st.ID, start, end, limit)
 		if err != nil {
 			return nil, err
@@ -240,7 +270,7 @@ func (s *Server) decideRead(w http.ResponseWriter, r *http.Request, st *masthead
 	valid := true
 	if c, err := r.Cookie(MeterCookieName); err == nil && c.Value != "" {
 		var cstart time.Time
-		cstart, ids, valid = parseMeter(key, c.Value)
+		cstart, ids, valid = parseMeter(key, c.Value, limit)
 		if valid && !cstart.Equal(start) {
 			ids = nil // a past month's count: this month starts afresh
 		}
@@ -251,7 +281,7 @@ func (s *Server) decideRead(w http.ResponseWriter, r *http.Request, st *masthead
 	}
 	reader.AlreadyRead = valid && slices.Contains(ids, st.ID)
 	d = masthead.DecideRead(st.Access, reader)
-	if d.Count {
+	if d.Count && record {
 		ids = append(ids, st.ID)
 		http.SetCookie(w, &http.Cookie{
 			Name:     MeterCookieName,
@@ -264,8 +294,122 @@ func (s *Server) decideRead(w http.ResponseWriter, r *http.Request, st *masthead
 			SameSite: http.SameSiteLaxMode,
 		})
 	}
+	d.Count = d.Count && record
 	rs.decision = d
 	return rs, nil
+}
+
+// The gift cookie remembers, for a short while, that this browser opened
+// a working gift link to a story, so that reloading the page neither
+// counts the open again nor looks the link up. Its name is
+// giftCookiePrefix and the story ID; its value is
+//
+//	g1.<story ID>.<link expiry, Unix seconds>.<token hash>.<signature>
+//
+// where the token hash is the unpadded URL-safe base64 of SHA-256 of the
+// token, and the signature is as the meter cookie's (same key), of
+// everything before the last dot.
+const (
+	giftCookiePrefix   = "masthead_gift_"
+	giftCookieLifetime = time.Hour
+)
+
+// giftTokenHash returns the token's hash as the gift cookie holds it.
+func giftTokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// signGift returns the gift cookie value for the story, link expiry and
+// token.
+func signGift(key []byte, storyID int64, expires time.Time, token string) string {
+	payload := "g1." + strconv.FormatInt(storyID, 10) + "." + strconv.FormatInt(expires.Unix(), 10) + "." + giftTokenHash(token)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(payload))
+	return payload + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// giftCookieOK reports whether value is a gift cookie, signed with key,
+// for token to the story, whose link still works at now.
+func giftCookieOK(key []byte, value string, storyID int64, token string, now time.Time) bool {
+	dot := strings.LastIndexByte(value, '.')
+	if dot < 0 || len(value) > 256 {
+		return false
+	}
+	payload, sig := value[:dot], value[dot+1:]
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil {
+		return false
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(payload))
+	if !hmac.Equal(got, mac.Sum(nil)) {
+		return false
+	}
+	parts := strings.Split(payload, ".")
+	if len(parts) != 4 || parts[0] != "g1" || parts[1] != strconv.FormatInt(storyID, 10) {
+		return false
+	}
+	unix, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || !now.Before(time.Unix(unix, 0)) {
+		return false
+	}
+	return hmac.Equal([]byte(parts[3]), []byte(giftTokenHash(token)))
+}
+
+// openGift opens the gift link of token to st for the request: ok if it
+// works, else the message that says why not. A browser that opened the
+// link in the last giftCookieLifetime has it on its gift cookie: the link
+// is neither looked up nor counted again. Unless record, a link not on
+// the cookie is not opened at all (ok false, no message).
+func (s *Server) openGift(w http.ResponseWriter, r *http.Request, token string, st *masthead.Story, record bool) (ok bool, msg string) {
+	ctx := r.Context()
+	now := s.now()
+	name := giftCookiePrefix + strconv.FormatInt(st.ID, 10)
+	key, err := s.meterKey.get(ctx)
+	if err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "gift cookie key",
+			slog.String("request_id", RequestID(ctx)),
+			slog.String("error", err.Error()))
+		key = nil
+	}
+	if key != nil {
+		if c, err := r.Cookie(name); err == nil && giftCookieOK(key, c.Value, st.ID, token, now) {
+			return true, ""
+		}
+	}
+	if !record {
+		return false, ""
+	}
+	link, err := s.gifts.OpenGiftLink(ctx, token, st.ID)
+	switch code := masthead.ErrorCode(err); {
+	case err == nil:
+		if key != nil && link.ExpiresAt.After(now) {
+			until := now.Add(giftCookieLifetime)
+			if link.ExpiresAt.Before(until) {
+				until = link.ExpiresAt
+			}
+			http.SetCookie(w, &http.Cookie{
+				Name:     name,
+				Value:    signGift(key, st.ID, link.ExpiresAt, token),
+				Path:     "/",
+				Expires:  until,
+				MaxAge:   max(1, int(until.Sub(now).Seconds())),
+				HttpOnly: true,
+				Secure:   s.secureCookies(r),
+				SameSite: http.SameSiteLaxMode,
+			})
+		}
+		return true, ""
+	case code == masthead.ENOTFOUND || code == masthead.EFORBIDDEN || code == masthead.EINVALID:
+		return false, masthead.ErrorMessage(err)
+	default:
+		// The story page still works without the gift link.
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "open gift link",
+			slog.String("request_id", RequestID(ctx)),
+			slog.String("error", err.Error()))
+		return false, masthead.MsgIn(s.cfg.Locale, masthead.MsgInternalError)
+	}
 }
 
 // accessView is what a story page shows about the viewer's access: the
@@ -299,7 +443,7 @@ type accessView struct {
 func (s *Server) accessView(st *masthead.Story, rs *readState) *accessView {
 	v := &accessView{GiftError: rs.giftError, GiftRead: rs.decision.Reason == masthead.ReadGift}
 	d := rs.decision
-	if m := d.Meter; m != nil && m.Limit != masthead.Unlimited {
+	if m := d.Meter; m != nil && m.Limit != masthead.Unlimited && m.Limit > 0 {
 		v.Counter = s.msg("meter.counter", m.Remaining(), m.Limit)
 	}
 	back := "/stories/" + st.Slug
@@ -310,6 +454,12 @@ func (s *Server) accessView(st *masthead.Story, rs *readState) *accessView {
 		case d.Reason == masthead.DenyPremium:
 			v.OfferHeading = s.msg("paywall.premium_heading")
 			v.OfferText = s.msg("paywall.premium")
+		case d.Meter != nil && d.Meter.Limit == 0: // no free stories at all
+			v.OfferHeading = s.msg("paywall.none_heading")
+			v.OfferText = s.msg("paywall.none")
+			if rs.anonymous {
+				v.OfferText = s.msg("paywall.none_anonymous")
+			}
 		case rs.anonymous:
 			v.OfferHeading = s.msg("paywall.spent_heading")
 			v.OfferText = s.msg("paywall.spent_anonymous", d.Meter.Limit)

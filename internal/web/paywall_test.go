@@ -304,6 +304,9 @@ func TestCreateGiftLink(t *testing.T) {
 	plans := testPlans()
 	acct := testAccount()
 	expires := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
+	// giftsNoPremium gives gift links but cannot read premium stories.
+	giftsNoPremium := &masthead.Plan{ID: 6, Slug: "gifts", Name: "Gifts", Visible: true,
+		Entitlements: masthead.Entitlements{MeteredPerMonth: masthead.Unlimited, GiftLinksPerMonth: 5}}
 	tests := []struct {
 		name        string
 		plan        *masthead.Plan
@@ -320,6 +323,8 @@ func TestCreateGiftLink(t *testing.T) {
 			[]string{template.HTMLEscapeString(masthead.Msg(masthead.MsgGiftLinksSpent, 5, "26 March 2026"))}, true},
 		{"plan without gift links", plans[1], true, "markets-rally", nil, 403, []string{masthead.Msg(masthead.MsgGiftLinksNotIncluded)}, false},
 		{"free story", plans[2], true, "budget-vote", nil, 400, []string{masthead.Msg(masthead.MsgGiftStoryNotGiftable)}, false},
+		{"premium story, plan without premium", giftsNoPremium, true, "markets-rally", nil, 403, []string{masthead.Msg(masthead.MsgGiftStoryNotReadable)}, false},
+		{"metered story, plan without premium", giftsNoPremium, true, "m1", nil, 200, []string{`value="http://example.test/stories/m1?gift=tok%2Fen"`}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -441,14 +446,14 @@ func TestMeterCookieSignature(t *testing.T) {
 	key := []byte("0123456789abcdef")
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	v := signMeter(key, start, []int64{3, 11})
-	gotStart, ids, ok := parseMeter(key, v)
+	gotStart, ids, ok := parseMeter(key, v, DefaultAnonymousMeter)
 	if !ok || !gotStart.Equal(start) || len(ids) != 2 || ids[0] != 3 || ids[1] != 11 {
 		t.Errorf("round trip: %v %v %v", gotStart, ids, ok)
 	}
-	if _, _, ok := parseMeter([]byte("another key 0000"), v); ok {
+	if _, _, ok := parseMeter([]byte("another key 0000"), v, DefaultAnonymousMeter); ok {
 		t.Errorf("accepted with another key")
 	}
-	if _, ids, ok := parseMeter(key, signMeter(key, start, nil)); !ok || len(ids) != 0 {
+	if _, ids, ok := parseMeter(key, signMeter(key, start, nil), DefaultAnonymousMeter); !ok || len(ids) != 0 {
 		t.Errorf("empty meter: %v %v", ids, ok)
 	}
 }

@@ -129,7 +129,8 @@ type Config struct {
 	// POST /webhooks/stripe answers 404.
 	Billing Billing
 	// AnonymousMeter is how many metered stories an anonymous reader may
-	// read a calendar month; default DefaultAnonymousMeter.
+	// read a calendar month; 0 means the default (DefaultAnonymousMeter,
+	// 3); NoAnonymousMeter (-1) means none.
 	AnonymousMeter int
 	// GiftLinkLifetime is how long a gift link works; default
 	// masthead.DefaultGiftLinkLifetime.
@@ -138,6 +139,10 @@ type Config struct {
 
 // DefaultAnonymousMeter is the default Config.AnonymousMeter.
 const DefaultAnonymousMeter = 3
+
+// NoAnonymousMeter, as Config.AnonymousMeter, gives anonymous readers no
+// free metered stories.
+const NoAnonymousMeter = -1
 
 // Billing is what the web layer needs of Stripe; internal/billing
 // implements it.
@@ -251,8 +256,11 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.AccountSettings == (masthead.AccountSettings{}) {
 		cfg.AccountSettings = masthead.DefaultAccountSettings()
 	}
-	if cfg.AnonymousMeter <= 0 {
+	switch {
+	case cfg.AnonymousMeter == 0:
 		cfg.AnonymousMeter = DefaultAnonymousMeter
+	case cfg.AnonymousMeter < 0:
+		cfg.AnonymousMeter = NoAnonymousMeter
 	}
 	if cfg.GiftLinkLifetime <= 0 {
 		cfg.GiftLinkLifetime = masthead.DefaultGiftLinkLifetime

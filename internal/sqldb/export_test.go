@@ -1,0 +1,5 @@
+package sqldb
+
+// MeterLockClass is meterLockClass, for tests that hold an account's
+// meter lock.
+const MeterLockClass = meterLockClass
