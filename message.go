@@ -63,6 +63,7 @@ var englishParts = []map[MessageID]string{
 	englishMail,
 	englishPlans,
 	englishReading,
+	englishComments,
 }
 
 func mergeCatalogues(parts ...map[MessageID]string) map[MessageID]string {
