@@ -30,9 +30,44 @@ type fragments struct {
 	footer  sync.Map // feed URL → template.HTML
 	stories sync.Map // story slug → *storyFragment
 	teasers sync.Map // story slug → *teaserEntry, for the API
-	limit   int64
-	count   atomic.Int64
-	tcount  atomic.Int64
+	// lists holds the rendered main part of list pages (the front page,
+	// sections, tags, authors) by the identity of the data they show: a
+	// value from the read micro-cache, which stays the same pointer for
+	// as long as that data is cached, so a list renders once per
+	// StoryCacheTTL instead of once per view.
+	lists  sync.Map // listKey → template.HTML
+	limit  int64
+	count  atomic.Int64
+	tcount atomic.Int64
+	lcount atomic.Int64
+}
+
+// listFragmentKey names one rendered list: the page template and the
+// cached data it was rendered from.
+type listFragmentKey struct {
+	page string
+	data any // a pointer from the read micro-cache
+}
+
+// list returns the rendered main part of a list page, if cached.
+func (f *fragments) list(key listFragmentKey) (template.HTML, bool) {
+	v, ok := f.lists.Load(key)
+	if !ok {
+		return "", false
+	}
+	return v.(template.HTML), true
+}
+
+// putList caches the rendered main part of a list page, unless the limit
+// has been reached.
+func (f *fragments) putList(key listFragmentKey, h template.HTML) {
+	if f.lcount.Add(1) > f.limit {
+		f.lcount.Add(-1)
+		return
+	}
+	if _, loaded := f.lists.LoadOrStore(key, h); loaded {
+		f.lcount.Add(-1)
+	}
 }
 
 // storyFragment is the rendered, viewer-independent part of a story page.

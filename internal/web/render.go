@@ -119,6 +119,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 // page is the data of every HTML page: the layout's fields, then the
 // fields the individual pages use.
 type page struct {
+	// listData is the cached list a list page shows, which keys its
+	// rendered main part.
+	listData *masthead.StoryPage
+
 	Lang        string
 	SiteName    string
 	Title       string // the full <title>

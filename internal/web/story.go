@@ -24,8 +24,45 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r)
 	p.Description = s.msg("page.home.description", s.cfg.SiteName)
 	p.Heading = s.msg("page.home.heading", s.cfg.SiteName)
-	p.Lead, p.Groups = s.views.frontPage(p.Sections, latest)
+	err = s.listMain(p, "home", latest, func() { p.Lead, p.Groups = s.views.frontPage(p.Sections, latest.bySection) })
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// renderList renders a list page (section, tag, author) whose main part
+// is the same for everyone who sees the same cached list.
+func (s *Server) renderList(w http.ResponseWriter, r *http.Request, p *page) {
+	if err := s.listMain(p, "list", p.listData, func() {}); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "list", p)
+}
+
+// listMain fills in the main part of a list page: rendered once per cached
+// value of its data (see fragments.lists), with fill setting up the page's
+// list views only when it has to be rendered. Without the read cache every
+// value is new, so nothing is kept.
+func (s *Server) listMain(p *page, name string, data any, fill func()) error {
+	key := listFragmentKey{page: name, data: data}
+	if h, ok := p.frags.list(key); ok {
+		p.Main = h
+		return nil
+	}
+	fill()
+	if s.cfg.StoryCacheTTL <= 0 {
+		return nil // rendered in place by the layout
+	}
+	h, err := s.fragment(name, "main", p)
+	if err != nil {
+		return err
+	}
+	p.frags.putList(key, h)
+	p.Main = h
+	return nil
 }
 
 // frontPage picks the lead story, the newest of all, and groups the rest by
@@ -113,7 +150,7 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 	p.Current = sec.Slug
 	p.FeedAtom = "/sections/" + sec.Slug + "/feed.atom"
 	p.FeedRSS = "/sections/" + sec.Slug + "/feed.rss"
-	s.render(w, r, http.StatusOK, "list", p)
+	s.renderList(w, r, p)
 }
 
 // handleTag shows a page of the stories filed under a tag.
@@ -138,7 +175,7 @@ func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
 	p.Heading = s.msg("page.tag.heading", tag.Name)
 	s.setTitle(p, p.Heading)
 	p.Description = s.msg("page.tag.description", tag.Name, s.cfg.SiteName)
-	s.render(w, r, http.StatusOK, "list", p)
+	s.renderList(w, r, p)
 }
 
 // handleAuthor shows a page of an author's stories.
@@ -168,13 +205,14 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 		p.Description = s.msg("page.author.description", author.Name, s.cfg.SiteName)
 	}
 	p.OGType = "profile"
-	s.render(w, r, http.StatusOK, "list", p)
+	s.renderList(w, r, p)
 }
 
 // listPage returns a page for one page of a story list, with the link to
 // the next page and a canonical URL that keeps the cursor.
 func (s *Server) listPage(r *http.Request, list *masthead.StoryPage, after *masthead.StoryCursor) *page {
 	p := s.newPage(r)
+	p.listData = list
 	p.Stories = s.views.listViews(list.Stories)
 	if after != nil {
 		p.Canonical += "?after=" + url.QueryEscape(after.Encode())

@@ -106,7 +106,13 @@ func (k listKey) filter() masthead.StoryFilter {
 type readCaches struct {
 	story  *microCache[string, *masthead.Story]
 	list   *microCache[listKey, *masthead.StoryPage]
-	latest *microCache[int, map[string][]*masthead.Story]
+	latest *microCache[int, *latestStories]
+}
+
+// latestStories is each section's newest stories, by section slug, behind
+// a pointer so that one cached value can be told from another.
+type latestStories struct {
+	bySection map[string][]*masthead.Story
 }
 
 func newReadCaches(cfg Config) *readCaches {
@@ -116,7 +122,13 @@ func newReadCaches(cfg Config) *readCaches {
 		list: newMicroCache(cfg, func(ctx context.Context, k listKey) (*masthead.StoryPage, error) {
 			return svc.FindStories(ctx, k.filter())
 		}),
-		latest: newMicroCache(cfg, svc.FindLatestBySection),
+		latest: newMicroCache(cfg, func(ctx context.Context, n int) (*latestStories, error) {
+			m, err := svc.FindLatestBySection(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			return &latestStories{bySection: m}, nil
+		}),
 	}
 }
 
@@ -131,6 +143,6 @@ func (c *readCaches) findStories(ctx context.Context, f masthead.StoryFilter) (*
 }
 
 // findLatestBySection returns each section's newest stories.
-func (c *readCaches) findLatestBySection(ctx context.Context, perSection int) (map[string][]*masthead.Story, error) {
+func (c *readCaches) findLatestBySection(ctx context.Context, perSection int) (*latestStories, error) {
 	return c.latest.get(ctx, perSection)
 }
