@@ -93,16 +93,33 @@ func DefaultCommentSettings() CommentSettings {
 }
 
 // NormalizeCommentBody returns the body as stored: NFC, with line endings
-// made "\n" and trailing space trimmed, or an EINVALID error (field "body")
-// when it is empty or longer than maxLen characters.
+// made "\n", leading blank lines and trailing space trimmed, and otherwise
+// as typed; or an EINVALID error (field "body") when it is not valid text
+// (invalid UTF-8, or control characters other than tab and newline, which
+// PostgreSQL and HTML cannot carry faithfully), empty (nothing but spaces
+// and invisible formatting characters), or longer than maxLen characters
+// (runes, counted after normalisation).
 func NormalizeCommentBody(body string, maxLen int) (string, error) {
 	if !utf8.ValidString(body) {
 		return "", FieldError("body", Msg(MsgCommentInvalidText))
 	}
 	body = norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n"))
+	for _, r := range body {
+		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
+			return "", FieldError("body", Msg(MsgCommentInvalidText))
+		}
+	}
 	body = strings.TrimRightFunc(body, unicode.IsSpace)
-	body = strings.TrimLeft(body, "\n")
-	if strings.TrimSpace(body) == "" {
+	// Drop leading blank lines, including ones holding only spaces, but
+	// keep the indentation of the first line with text.
+	for {
+		i := strings.IndexByte(body, '\n')
+		if i < 0 || strings.TrimSpace(body[:i]) != "" {
+			break
+		}
+		body = body[i+1:]
+	}
+	if strings.IndexFunc(body, func(r rune) bool { return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) }) < 0 {
 		return "", FieldError("body", Msg(MsgCommentEmpty))
 	}
 	if n := utf8.RuneCountInString(body); n > maxLen {
@@ -112,25 +129,38 @@ func NormalizeCommentBody(body string, maxLen int) (string, error) {
 }
 
 // RenderCommentBody renders a comment's plain text as HTML: paragraphs at
-// blank lines, line breaks within them, every character escaped, and
-// http(s) URLs made links that search engines do not follow. No HTML the
-// commenter typed survives as markup.
+// blank lines (lines empty or holding only spaces), line breaks within
+// them, every character escaped, and http(s) URLs made links that search
+// engines do not follow. No HTML the commenter typed survives as markup.
+// Text that NormalizeCommentBody would refuse is still rendered inertly:
+// invalid UTF-8 and NUL become U+FFFD.
 func RenderCommentBody(body string) string {
+	body = strings.ReplaceAll(strings.ToValidUTF8(body, "\uFFFD"), "\x00", "\uFFFD")
+	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
 	var b strings.Builder
-	for _, para := range strings.Split(body, "\n\n") {
-		para = strings.Trim(para, "\n")
-		if strings.TrimSpace(para) == "" {
-			continue
+	var para []string
+	flush := func() {
+		if len(para) == 0 {
+			return
 		}
 		b.WriteString("<p>")
-		for i, line := range strings.Split(para, "\n") {
+		for i, line := range para {
 			if i > 0 {
 				b.WriteString("<br>\n")
 			}
 			writeLinked(&b, line)
 		}
 		b.WriteString("</p>\n")
+		para = para[:0]
 	}
+	for _, line := range strings.Split(body, "\n") {
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		para = append(para, line)
+	}
+	flush()
 	return b.String()
 }
 
@@ -156,7 +186,8 @@ func writeLinked(b *strings.Builder, line string) {
 }
 
 // indexURL returns where the first http:// or https:// URL in s starts
-// (at a word boundary), or -1.
+// (at a word boundary, and with a host: a letter or digit after "//"),
+// or -1.
 func indexURL(s string) int {
 	off := 0
 	for {
@@ -166,27 +197,43 @@ func indexURL(s string) int {
 		}
 		i += off
 		rest := s[i:]
-		if (strings.HasPrefix(rest, "https://") || strings.HasPrefix(rest, "http://")) &&
-			(i == 0 || !isWordByte(s[i-1])) && urlEnd(rest) > len("https://") {
-			return i
+		scheme := 0
+		switch {
+		case strings.HasPrefix(rest, "https://"):
+			scheme = len("https://")
+		case strings.HasPrefix(rest, "http://"):
+			scheme = len("http://")
+		}
+		if scheme > 0 && atWordStart(s, i) {
+			if r, _ := utf8.DecodeRuneInString(rest[scheme:]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return i
+			}
 		}
 		off = i + 4
 	}
 }
 
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// atWordStart reports whether s[i:] starts a word: s[i-1] does not end a
+// letter, digit or underscore.
+func atWordStart(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 // urlEnd returns the length of the URL at the start of s: up to
-// whitespace or a character that cannot be in a URL, without trailing
-// punctuation that ends a sentence, and without a closing bracket that
-// has no opening one in the URL.
+// whitespace or a character that cannot be in a URL (including invisible
+// formatting characters such as bidi overrides, which could disguise a
+// link), without trailing punctuation that ends a sentence, and without
+// a closing bracket that has no opening one in the URL.
 func urlEnd(s string) int {
 	end := 0
 	for end < len(s) {
 		r, size := utf8.DecodeRuneInString(s[end:])
-		if unicode.IsSpace(r) || r == '<' || r == '>' || r == '"' || r == '\'' || r == '`' || r < 0x20 || r == 0x7f {
+		if unicode.IsSpace(r) || r == '<' || r == '>' || r == '"' || r == '\'' || r == '`' || r < 0x20 || r == 0x7f ||
+			r == utf8.RuneError || unicode.Is(unicode.Cf, r) {
 			break
 		}
 		end += size
