@@ -184,6 +184,7 @@ type serveConfig struct {
 	GracePeriod         time.Duration
 	MemoryLimitMiB      int
 	GCPercent           int
+	comments            commentFlags
 }
 
 // serveHelp introduces masthead serve's flags.
@@ -251,6 +252,7 @@ func newServeFlags(c *serveConfig) *flags {
 	f.bindEnv("memory-limit", "MASTHEAD_MEMORY_LIMIT")
 	f.IntVar(&c.GCPercent, "gc-percent", 50, "heap growth, in percent of live memory, before the garbage collector runs (GOGC, if set, wins); lower is smaller and slower")
 	f.bindEnv("gc-percent", "MASTHEAD_GC_PERCENT")
+	addCommentFlags(f, &c.comments)
 	return f
 }
 
@@ -279,6 +281,9 @@ func (c *serveConfig) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: %w", c.Addr, err)
+	}
+	if err := c.comments.validate(); err != nil {
+		return err
 	}
 	if c.GCPercent < 10 {
 		return fmt.Errorf("--gc-percent must be at least 10, not %d", c.GCPercent)

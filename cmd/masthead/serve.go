@@ -186,6 +186,9 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		AnonymousMeter:   anonymousMeter(cfg.AnonymousMeter),
 		GiftLinkLifetime: cfg.GiftLinkLifetime,
 
+		Comments:        sqldb.NewCommentService(db, cfg.comments.settings, loc),
+		CommentSettings: cfg.comments.settings,
+
 		PageSize:      cfg.PageSize,
 		MaxBodyBytes:  cfg.MaxBodyBytes,
 		SectionsTTL:   cfg.SectionsTTL,

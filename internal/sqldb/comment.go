@@ -706,6 +706,20 @@ func (cs *CommentService) FindComment(ctx context.Context, id int64) (*masthead.
 	return c, nil
 }
 
+// CommentStorySlug returns the slug of the story a comment belongs to, for
+// permalinks (ENOTFOUND for an unknown comment).
+func (cs *CommentService) CommentStorySlug(ctx context.Context, commentID int64) (string, error) {
+	var slug string
+	err := cs.db.read.QueryRowContext(ctx, `SELECT s.slug FROM comments c JOIN stories s ON s.id = c.story_id
+WHERE c.id = $1`, commentID).Scan(&slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgCommentNotFound))
+	} else if err != nil {
+		return "", fmt.Errorf("sqldb: comment story: %w", err)
+	}
+	return slug, nil
+}
+
 // commentCursor is where a page of top-level comments ends: the last
 // comment's featured flag, sort key (created_at in unix nanoseconds, or
 // respects) and ID.

@@ -18,6 +18,15 @@ var statusByCode = map[string]int{
 	masthead.ECONFLICT:     http.StatusConflict,
 	masthead.ERATELIMIT:    http.StatusTooManyRequests,
 	masthead.EINTERNAL:     http.StatusInternalServerError,
+
+	// The commenting gate's refusals, by reason.
+	string(masthead.GateSignedOut):           http.StatusUnauthorized,
+	string(masthead.GateCommentsClosed):      http.StatusForbidden,
+	string(masthead.GateStoryNotReadable):    http.StatusForbidden,
+	string(masthead.GatePlanLacksCommenting): http.StatusForbidden,
+	string(masthead.GateSuspended):           http.StatusForbidden,
+	string(masthead.GateEmailUnverified):     http.StatusForbidden,
+	string(masthead.GateDisplayNameRequired): http.StatusForbidden,
 }
 
 // ErrorStatus returns the HTTP status for an application error code; any

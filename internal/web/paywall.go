@@ -197,11 +197,16 @@ func (s *Server) anonymousAllowance() int {
 // gift-link open). A ?gift= link is looked up only when it could matter:
 // not for a reader who may read st anyway, off the meter.
 func (s *Server) decideRead(w http.ResponseWriter, r *http.Request, st *masthead.Story) (*readState, error) {
+	return s.decideReadAs(w, r, st, r.Method != http.MethodHead)
+}
+
+// decideReadAs is decideRead, recording the read (meter, cookie, gift
+// link) only if record: the comment routes decide without counting.
+func (s *Server) decideReadAs(w http.ResponseWriter, r *http.Request, st *masthead.Story, record bool) (*readState, error) {
 	if s.plans == nil || st.Access == masthead.AccessFree {
 		return readable(), nil
 	}
 	ctx := r.Context()
-	record := r.Method != http.MethodHead
 	rs := &readState{}
 	var reader masthead.Reader
 	a, _ := s.viewer(r)

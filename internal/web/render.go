@@ -47,7 +47,7 @@ var pageNames = []string{
 // such as {{t "page.home.more_in" .Section.Name}}, stay calls.
 func (s *Server) parseTemplates() (*pages, error) {
 	base := template.New("").Funcs(s.templateFuncs())
-	for _, name := range []string{"layout", "partials", "forms"} {
+	for _, name := range []string{"layout", "partials", "forms", "comments"} {
 		if err := s.parseFile(base, name); err != nil {
 			return nil, err
 		}
@@ -182,6 +182,7 @@ type page struct {
 	// plans and PlansNote what it says about subscribing; Sub the
 	// subscription section; Gift a new gift link; Admin a staff page.
 	Access    *accessView
+	Comments  *commentsView
 	Plans     []planView
 	PlansNote string
 	Sub       *subscriptionView

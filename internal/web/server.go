@@ -135,6 +135,17 @@ type Config struct {
 	// GiftLinkLifetime is how long a gift link works; default
 	// masthead.DefaultGiftLinkLifetime.
 	GiftLinkLifetime time.Duration
+
+	// Comments is the comment service. nil turns comments off: story
+	// pages have no comment section and the comment routes, pages and
+	// API, answer 404. If it also implements CommentStoryFinder,
+	// GET /comments/{id} can find a comment's story.
+	Comments masthead.CommentService
+	// CommentSettings are the comment limits the pages apply and
+	// mention (the site-wide switch, the length, the edit window, the
+	// page size); the zero value means masthead.DefaultCommentSettings().
+	// They must match the settings the comment service enforces.
+	CommentSettings masthead.CommentSettings
 }
 
 // DefaultAnonymousMeter is the default Config.AnonymousMeter.
@@ -175,6 +186,8 @@ type Server struct {
 	meter   masthead.MeterService
 	gifts   masthead.GiftService
 	billing Billing
+	// comments is nil when comments are off.
+	comments masthead.CommentService
 	// meterKey signs the anonymous meter's cookie; see meterSecret.
 	meterKey meterKey
 
@@ -265,6 +278,15 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.GiftLinkLifetime <= 0 {
 		cfg.GiftLinkLifetime = masthead.DefaultGiftLinkLifetime
 	}
+	if cfg.CommentSettings == (masthead.CommentSettings{}) {
+		cfg.CommentSettings = masthead.DefaultCommentSettings()
+	}
+	if cfg.CommentSettings.PageSize <= 0 {
+		cfg.CommentSettings.PageSize = masthead.DefaultCommentSettings().PageSize
+	}
+	if cfg.CommentSettings.MaxLength <= 0 {
+		cfg.CommentSettings.MaxLength = masthead.DefaultCommentSettings().MaxLength
+	}
 	if cfg.Plans != nil && cfg.Subscriptions == nil {
 		return nil, errors.New("web: Config.Subscriptions is required with Config.Plans")
 	}
@@ -281,6 +303,7 @@ func NewServer(cfg Config) (*Server, error) {
 		meter:    cfg.Meter,
 		gifts:    cfg.Gifts,
 		billing:  cfg.Billing,
+		comments: cfg.Comments,
 	}
 	if s.plans == nil {
 		s.gifts, s.billing = nil, nil
@@ -366,6 +389,9 @@ func (s *Server) routes() *http.ServeMux {
 	}
 	if s.plans != nil {
 		s.planRoutes(mux)
+	}
+	if s.comments != nil {
+		s.commentRoutes(mux)
 	}
 
 	// Operations and assets.

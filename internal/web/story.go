@@ -234,6 +234,20 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	p, err := s.storyPage(w, r, st, r.Method != http.MethodHead, nil)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "story", p)
+}
+
+// storyPage puts together the story page of st for the request's viewer:
+// the cached article (or its gated assembly) and, with comments on, the
+// comment section under it, which is always rendered per request. record
+// says whether the read counts on the viewer's meter; refused, if not
+// nil, is a comment the service refused, shown again in its box.
+func (s *Server) storyPage(w http.ResponseWriter, r *http.Request, st *masthead.Story, record bool, refused *commentInput) (*page, error) {
 	p := s.newPage(r)
 	s.setTitle(p, st.Headline)
 	p.Canonical = s.absURL("/stories/" + st.Slug)
@@ -245,31 +259,34 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 	p.OGType = "article"
 	sf := p.frags.story(st)
 	if sf == nil {
+		var err error
 		if sf, err = s.storyFragment(st, p); err != nil {
-			s.Error(w, r, err)
-			return
+			return nil, err
 		}
 		p.frags.putStory(st.Slug, sf)
 	}
 	p.Head = sf.head
+	var rs *readState
 	if s.plans == nil || st.Access == masthead.AccessFree {
 		p.Main = sf.main
-		s.render(w, r, http.StatusOK, "story", p)
-		return
+	} else {
+		var err error
+		if rs, err = s.decideReadAs(w, r, st, record); err != nil {
+			return nil, err
+		}
+		privateNoStore(w)
+		p.Story = &storyView{Story: st}
+		p.Access = s.accessView(st, rs)
+		if p.Main, err = s.storyMain(sf, p); err != nil {
+			return nil, err
+		}
 	}
-	rs, err := s.decideRead(w, r, st)
-	if err != nil {
-		s.Error(w, r, err)
-		return
+	if s.comments != nil {
+		if err := s.addComments(r, p, st, rs, refused); err != nil {
+			return nil, err
+		}
 	}
-	privateNoStore(w)
-	p.Story = &storyView{Story: st}
-	p.Access = s.accessView(st, rs)
-	if p.Main, err = s.storyMain(sf, p); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "story", p)
+	return p, nil
 }
 
 // storyFragment renders the viewer-independent parts of a story page: its

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"time"
 
@@ -26,7 +27,10 @@ type storyView struct {
 
 	AccessLabel string
 	Closed      bool
-	Byline      []bylineAuthor
+	// CommentsLabel is "7 comments" in lists and on the story page, ""
+	// when comments are off or there are none.
+	CommentsLabel string
+	Byline        []bylineAuthor
 
 	// Body is the story's body HTML, sanitised when the story was saved;
 	// it is filled in for the story page only and is the only trusted HTML
@@ -53,6 +57,10 @@ type viewFormats struct {
 	datetimeLayout string
 	sep, and       string
 	access         map[masthead.Access]string
+	// comments is true when the site has comments; commentOne and
+	// commentMany label a story's count.
+	comments                bool
+	commentOne, commentMany string
 }
 
 func (s *Server) newViewFormats() *viewFormats {
@@ -62,6 +70,9 @@ func (s *Server) newViewFormats() *viewFormats {
 		datetimeLayout: s.msg("format.datetime"),
 		sep:            s.msg("list.separator"),
 		and:            s.msg("list.and"),
+		comments:       s.comments != nil,
+		commentOne:     s.msg("comments.count_one"),
+		commentMany:    s.msg("comments.count"),
 		access: map[masthead.Access]string{
 			masthead.AccessFree:    s.msg("access.free"),
 			masthead.AccessMetered: s.msg("access.metered"),
@@ -77,6 +88,12 @@ func (f *viewFormats) listView(v *storyView, st *masthead.Story) {
 	v.Date = pub.Format(f.dateLayout)
 	v.PublishedISO = pub.Format(time.RFC3339)
 	v.Byline = f.byline(st.Authors)
+	if f.comments && st.CommentCount > 0 {
+		v.CommentsLabel = f.commentOne
+		if st.CommentCount != 1 {
+			v.CommentsLabel = fmt.Sprintf(f.commentMany, st.CommentCount)
+		}
+	}
 }
 
 // fullView returns what the story page shows of st.
@@ -93,7 +110,8 @@ func (f *viewFormats) fullView(st *masthead.Story) *storyView {
 		}
 	}
 	v.AccessLabel = f.access[st.Access]
-	v.Closed = st.Comments == masthead.CommentsClosed
+	// With comments on, the comment section says they are closed.
+	v.Closed = st.Comments == masthead.CommentsClosed && !f.comments
 	v.Body = template.HTML(st.BodyHTML)
 	v.Gated = st.Access != masthead.AccessFree
 	return v
