@@ -24,6 +24,7 @@ type apiStory struct {
 	Headline string `json:"headline"`
 	URL      string `json:"url"`
 	Access   string `json:"access"`
+	Comments string `json:"comments"`
 }
 
 // listStories reads every story from /api/v1/stories, limit per page,

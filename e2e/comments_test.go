@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// fillSel types value into the field sel, replacing what was there.
+func (b *browser) fillSel(t *testing.T, sel, value string) {
+	t.Helper()
+	b.do(t, "find "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	run(t, b, "clear "+sel, chromedp.Evaluate[any](`document.querySelector(`+quoteJS(sel)+`).value = ""`))
+	b.do(t, "type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+// clickTo clicks sel, waits for the page it leads to, and returns its
+// status.
+func (b *browser) clickTo(t *testing.T, sel string) int64 {
+	t.Helper()
+	ctx, cancel := withTimeout(b, 30*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+	b.do(t, "wait for the page after clicking "+sel, chromedp.WaitReady(chromedp.CSS("body")))
+	return resp.Status
+}
+
+func quoteJS(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// text returns the text of the first element matching sel, or "".
+func (b *browser) text(t *testing.T, sel string) string {
+	t.Helper()
+	return run(t, b, "read "+sel, chromedp.Evaluate[string](`(document.querySelector(`+quoteJS(sel)+`) || {}).textContent || ""`))
+}
+
+// seedSentence is the last line of the newspaper's story in ../shared/seed:
+// the sentence its site showed to subscribers without a display name.
+func seedSentence(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(seedStoryPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// TestCommentJourney: the Standard demo subscriber opens a story and sees
+// the display-name sentence word for word with its link; follows it, sets a
+// display name, comes back to the story and posts; the Premium subscriber
+// opens the story and replies. With and without JavaScript (the live part
+// and the reply email come with live updates).
+func TestCommentJourney(t *testing.T) {
+	for _, js := range []bool{true, false} {
+		name := "with JavaScript"
+		if !js {
+			name = "without JavaScript"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			commentJourney(t, js)
+		})
+	}
+}
+
+func commentJourney(t *testing.T, javascript bool) {
+	sentence := seedSentence(t)
+	inst := startMasthead(t, "--demo", "--database", "sqlite:"+filepath.Join(t.TempDir(), "masthead.db"))
+	story := ""
+	for _, s := range listStories(t, inst, 100) {
+		if s.Access == "free" && s.Comments == "open" {
+			story = "/stories/" + s.Slug
+			break
+		}
+	}
+	if story == "" {
+		t.Fatal("the demo has no free story with comments open")
+	}
+
+	std := newBrowser(t, javascript)
+	std.signIn(t, inst, "standard@example.com")
+	std.open(t, inst.URL+story)
+	if got := strings.TrimSpace(std.text(t, "#comment-gate-message")); got != sentence {
+		t.Errorf("the gate says %q, want word for word %q", got, sentence)
+	}
+	if status := std.clickTo(t, `.comment-gate a[href^="/account/profile"]`); status != 200 {
+		t.Fatalf("follow the sentence's link: status %d", status)
+	}
+	std.checkPage(t, "the Profile section, from the gate")
+	std.fill(t, "/account/profile", "display_name", "Ruth Calloway")
+	if status := std.submit(t, "/account/profile"); status != 200 {
+		t.Fatalf("save the display name: status %d", status)
+	}
+	if p, _, _ := strings.Cut(std.path(t), "#"); p != story {
+		t.Errorf("after saving the name the subscriber is at %s, want back at %s", p, story)
+	}
+	std.checkPage(t, "the story, after creating a display name")
+
+	const first = "The night buses will make a real difference on the north side."
+	std.fillSel(t, "#comment-form textarea[name=body]", first)
+	if status := std.clickTo(t, "#comment-form button[type=submit]"); status != 200 {
+		t.Fatalf("post the comment: status %d", status)
+	}
+	std.checkPage(t, "the story, after posting")
+	if got := std.text(t, ".comment-threads .comment-body"); !strings.Contains(got, first) {
+		t.Fatalf("the posted comment is not on the page (first comment body %q)", got)
+	}
+	commentID := run(t, std, "the comment's id", chromedp.Evaluate[string](`document.querySelector(".comment-threads article.comment").id`))
+
+	prem := newBrowser(t, javascript)
+	prem.signIn(t, inst, "premium@example.com")
+	prem.open(t, inst.URL+story)
+	n := strings.TrimPrefix(commentID, "comment-")
+	prem.do(t, "open the reply form", chromedp.Click(chromedp.CSS("#"+commentID+" details.comment-reply summary"), chromedp.NodeVisible))
+	const reply = "Agreed. The trial should be made permanent."
+	prem.fillSel(t, "#reply-"+n+"-form textarea[name=body]", reply)
+	if status := prem.clickTo(t, "#reply-"+n+"-form button[type=submit]"); status != 200 {
+		t.Fatalf("post the reply: status %d", status)
+	}
+	prem.checkPage(t, "the story, after replying")
+	if got := prem.text(t, ".comment-replies"); !strings.Contains(got, reply) || !strings.Contains(got, "Harriet Okonjo") {
+		t.Errorf("the reply is not under the comment (replies %q)", got)
+	}
+	std.open(t, inst.URL+story)
+	if got := std.text(t, ".comment-replies"); !strings.Contains(got, reply) {
+		t.Errorf("the first subscriber does not see the reply after reloading (replies %q)", got)
+	}
+	std.checkConsole(t, "end of test")
+	prem.checkConsole(t, "end of test")
+}
