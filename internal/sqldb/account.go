@@ -1103,6 +1103,13 @@ func (as *AccountService) purgeAccount(ctx context.Context, tx *sql.Tx, id int64
 			return false, err
 		}
 	}
+	// The subscriber chose what becomes of their comments: removed, or
+	// kept under "deleted account" (the name goes with the account).
+	if row.DeleteComments {
+		if err := removeAuthorComments(ctx, db, tx, id, now); err != nil {
+			return false, err
+		}
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE accounts SET
 	email = NULL, email_key = NULL, password_hash = NULL, email_verified_at = NULL,
 	display_name = NULL, display_name_key = NULL, display_name_changed_at = NULL, about = '',
