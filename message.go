@@ -64,6 +64,7 @@ var englishParts = []map[MessageID]string{
 	englishPlans,
 	englishReading,
 	englishComments,
+	englishLive,
 }
 
 func mergeCatalogues(parts ...map[MessageID]string) map[MessageID]string {

@@ -56,6 +56,26 @@ const (
 	MsgMailDeletionIntro   MessageID = "mail.deletion_scheduled.intro"   // site name, date and time
 	MsgMailDeletionCancel  MessageID = "mail.deletion_scheduled.cancel"
 
+	// EmailCommentReply.
+	MsgMailCommentReplySubject     MessageID = "mail.comment_reply.subject"      // headline
+	MsgMailCommentReplySubjectMany MessageID = "mail.comment_reply.subject_many" // count, headline
+	MsgMailCommentReplyIntro       MessageID = "mail.comment_reply.intro"        // headline
+	MsgMailCommentReplyIntroMany   MessageID = "mail.comment_reply.intro_many"   // count, headline
+	MsgMailCommentReplyWrote       MessageID = "mail.comment_reply.wrote"        // name
+	MsgMailCommentReplyView        MessageID = "mail.comment_reply.view"
+	MsgMailCommentReplyMore        MessageID = "mail.comment_reply.more" // count
+	MsgMailCommentReplyStory       MessageID = "mail.comment_reply.story"
+	MsgMailCommentReplyWhy         MessageID = "mail.comment_reply.why"
+
+	// The page the unsubscribe link of a reply email opens.
+	MsgUnsubscribeHeading     MessageID = "notifications.unsubscribe.heading"
+	MsgUnsubscribeConfirm     MessageID = "notifications.unsubscribe.confirm"
+	MsgUnsubscribeSubmit      MessageID = "notifications.unsubscribe.submit"
+	MsgUnsubscribeDoneHeading MessageID = "notifications.unsubscribe.done_heading"
+	MsgUnsubscribeDone        MessageID = "notifications.unsubscribe.done"
+	MsgUnsubscribeSettings    MessageID = "notifications.unsubscribe.settings"
+	MsgUnsubscribeInvalid     MessageID = "notifications.unsubscribe.invalid"
+
 	// Link labels shared by several kinds.
 	MsgMailActionSignIn        MessageID = "mail.action.sign_in"
 	MsgMailActionResetPassword MessageID = "mail.action.reset_password"
@@ -105,6 +125,24 @@ var englishMail = map[MessageID]string{
 	MsgMailDeletionSubject: "Your account at %s is due to be deleted",
 	MsgMailDeletionIntro:   "As you asked, your account at %s will be deleted on %s.",
 	MsgMailDeletionCancel:  "If you change your mind, sign in before then and the deletion will be cancelled:",
+
+	MsgMailCommentReplySubject:     "New reply to your comment on “%s”",
+	MsgMailCommentReplySubjectMany: "%d new replies to your comments on “%s”",
+	MsgMailCommentReplyIntro:       "There is a new reply to your comment on “%s”.",
+	MsgMailCommentReplyIntroMany:   "There are %d new replies to your comments on “%s”.",
+	MsgMailCommentReplyWrote:       "%s wrote:",
+	MsgMailCommentReplyView:        "Read the reply",
+	MsgMailCommentReplyMore:        "…and %d more.",
+	MsgMailCommentReplyStory:       "Read the discussion",
+	MsgMailCommentReplyWhy:         "You receive these emails because reply emails are on in the Notifications section of your account page. We send at most one an hour for each discussion.",
+
+	MsgUnsubscribeHeading:     "Stop reply emails",
+	MsgUnsubscribeConfirm:     "Do you want to stop receiving an email when someone replies to your comments?",
+	MsgUnsubscribeSubmit:      "Stop reply emails",
+	MsgUnsubscribeDoneHeading: "Reply emails are off",
+	MsgUnsubscribeDone:        "You will no longer receive an email when someone replies to your comments. You can turn them on again in the Notifications section of your account page.",
+	MsgUnsubscribeSettings:    "Notification settings",
+	MsgUnsubscribeInvalid:     "This unsubscribe link is not valid: it may have expired. You can turn reply emails off in the Notifications section of your account page.",
 
 	MsgMailActionSignIn:        "Sign in",
 	MsgMailActionResetPassword: "Choose a new password",

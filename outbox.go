@@ -31,6 +31,14 @@ const (
 	EmailDeletionScheduled EmailKind = "deletion_scheduled"
 )
 
+// The kinds of email about comments.
+const (
+	// EmailCommentReply tells a comment's author of replies to it by
+	// others, at most one per thread an hour (Data: the ReplyData keys
+	// in notification.go).
+	EmailCommentReply EmailKind = "comment_reply"
+)
+
 // OutboxMessage is an email waiting in the outbox. Data holds what its kind
 // needs (a token, a name); it is cleared once the message is sent, so that
 // tokens do not stay in the database.

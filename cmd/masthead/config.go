@@ -185,6 +185,7 @@ type serveConfig struct {
 	MemoryLimitMiB      int
 	GCPercent           int
 	comments            commentFlags
+	live                liveFlags
 }
 
 // serveHelp introduces masthead serve's flags.
@@ -253,6 +254,7 @@ func newServeFlags(c *serveConfig) *flags {
 	f.IntVar(&c.GCPercent, "gc-percent", 50, "heap growth, in percent of live memory, before the garbage collector runs (GOGC, if set, wins); lower is smaller and slower")
 	f.bindEnv("gc-percent", "MASTHEAD_GC_PERCENT")
 	addCommentFlags(f, &c.comments)
+	addLiveFlags(f, &c.live)
 	return f
 }
 
@@ -283,6 +285,9 @@ func (c *serveConfig) validate() error {
 		return fmt.Errorf("--addr %q: %w", c.Addr, err)
 	}
 	if err := c.comments.validate(); err != nil {
+		return err
+	}
+	if err := c.live.validate(); err != nil {
 		return err
 	}
 	if c.GCPercent < 10 {

@@ -81,7 +81,7 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	plans := sqldb.NewPlanService(db)
 	subs := sqldb.NewSubscriptionService(db, cfg.GracePeriod)
 	if cfg.Demo {
-		if err := seedDemo(ctx, demoServices{stories, accounts, plans, subs}, time.Now(), logger); err != nil {
+		if err := seedDemo(ctx, demoServices{stories, accounts, plans, subs, sqldb.NewCommentService(db, cfg.comments.settings, loc)}, time.Now(), logger); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
@@ -145,6 +145,12 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		background.Wait()
 	}()
 
+	comments := sqldb.NewCommentService(db, cfg.comments.settings, loc)
+	broker, err := startLive(bgCtx, &background, db, cfg.DatabaseURL, comments, reg, logger)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+
 	var bill web.Billing
 	if cfg.StripeSecretKey != "" {
 		client, err := billing.New(billing.Config{
@@ -186,8 +192,13 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		AnonymousMeter:   anonymousMeter(cfg.AnonymousMeter),
 		GiftLinkLifetime: cfg.GiftLinkLifetime,
 
-		Comments:        sqldb.NewCommentService(db, cfg.comments.settings, loc),
+		Comments:        comments,
 		CommentSettings: cfg.comments.settings,
+		Notifications:   sqldb.NewNotificationService(db),
+		Live:            brokerFeed{broker},
+		LiveMaxPerIP:    cfg.live.maxPerIP,
+		LiveMaxTotal:    cfg.live.maxTotal,
+		LiveHeartbeat:   cfg.live.heartbeat,
 
 		PageSize:      cfg.PageSize,
 		MaxBodyBytes:  cfg.MaxBodyBytes,
@@ -232,6 +243,10 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	logger.Info("masthead shutting down", "timeout", cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
+	// Live comment streams never finish by themselves: end them first, so
+	// that srv.Shutdown, which waits for every handler, can return.
+	site.Shutdown()
+	broker.Close()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		// Requests still running after the timeout are cut off.
 		_ = srv.Close()

@@ -40,6 +40,9 @@ const (
 	pathEmailConfirm  = "/account/email/confirm"
 	pathSignIn        = "/signin"
 	pathForgot        = "/password/forgot"
+	// pathUnsubscribeReplies is the one-click unsubscribe page of reply
+	// emails.
+	pathUnsubscribeReplies = "/account/notifications/unsubscribe"
 )
 
 // formatDateTime is the catalogue entry holding the Go time layout of a
@@ -53,11 +56,16 @@ var templateFS embed.FS
 // never changed.
 var htmlTemplate = template.Must(template.ParseFS(templateFS, "templates/message.html"))
 
-// block is one paragraph of a message: a sentence, or a link.
+// block is one paragraph of a message: a sentence, a quotation, or a link.
 type block struct {
 	Text  string
 	Label string // link label, in the HTML part
 	URL   string
+	// Quote marks Text as quoted from someone (a reply's excerpt).
+	Quote bool
+	// Inline shows a link as a plain link rather than a button, in the
+	// HTML part.
+	Inline bool
 }
 
 // htmlData is what the HTML template shows.
@@ -271,6 +279,9 @@ func (r renderer) content() (string, []block, error) {
 			link(masthead.MsgMailActionResetPassword, pathForgot),
 		}, nil
 
+	case masthead.EmailCommentReply:
+		return r.commentReply()
+
 	case masthead.EmailDeletionScheduled:
 		s, err := r.required(dataDue)
 		if err != nil {
@@ -295,6 +306,13 @@ func (r renderer) content() (string, []block, error) {
 // checking that it is an absolute http(s) URL safe to put in a header.
 func (r renderer) unsubscribeURL() (string, error) {
 	s := r.m.Data[DataUnsubscribeURL]
+	if s == "" && r.m.Kind == masthead.EmailCommentReply {
+		token, err := r.required(masthead.ReplyDataUnsubscribeToken)
+		if err != nil {
+			return "", err
+		}
+		s = r.link(pathUnsubscribeReplies, token)
+	}
 	if s == "" {
 		return "", nil
 	}
@@ -340,6 +358,9 @@ func plainText(d htmlData) string {
 		b.WriteString("\n\n")
 		if bl.URL != "" {
 			b.WriteString(bl.URL)
+		} else if bl.Quote {
+			b.WriteString("> ")
+			b.WriteString(bl.Text)
 		} else {
 			b.WriteString(bl.Text)
 		}

@@ -403,6 +403,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
 	if err := adjustStoryCount(ctx, tx, st.ID, 1); err != nil {
 		return nil, ev, err
 	}
+	if err := db.queueReplyEmail(ctx, tx, c, replyToID, now); err != nil {
+		return nil, ev, err
+	}
 	ev, err = db.addCommentEvent(ctx, tx, st.ID, "posted", c.ID, now)
 	if err != nil {
 		return nil, ev, err

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -42,6 +43,10 @@ func (s *Server) commentRoutes(mux *http.ServeMux) {
 	handle("DELETE /api/v1/comments/{id}", s.handleAPIDeleteComment)
 	handle("POST /api/v1/comments/{id}/respect", s.handleAPIRespectComment)
 	handle("POST /api/v1/comments/{id}/report", s.handleAPIReportComment)
+
+	if s.live != nil {
+		handle("GET /stories/{slug}/comments/live", s.handleCommentsLive)
+	}
 }
 
 // commentInput is a comment the service refused, to show again in its box
@@ -67,6 +72,25 @@ type commentsView struct {
 	// nil when they may, and Box is then the new-comment form.
 	Gate *gateView
 	Box  *commentBox
+	// Script is what the section tells comments.js, which the page loads
+	// when it is set (the threads are shown).
+	Script *commentsScript
+}
+
+// commentsScript is what comments.js reads from the comment section's
+// data attributes: the limits, its sentences from the catalogue (with
+// "{n}" where it puts a number) and, with live updates on, where the live
+// stream is and the event to resume after.
+type commentsScript struct {
+	MaxLength int
+	Counter   string
+	SendError string
+	LiveURL   string
+	// LastEventID is the story's latest comment event when the page was
+	// made; "" when not known.
+	LastEventID string
+	NewOne      string
+	NewMany     string
 }
 
 // sortLink is one of the comment orders.
@@ -265,6 +289,9 @@ func (s *Server) addComments(r *http.Request, p *page, st *masthead.Story, rs *r
 		}
 	}
 	v.CountLabel = s.countLabel(total)
+	if canRead {
+		v.Script = s.commentsScript(ctx, st)
+	}
 	if d.Allowed {
 		v.Box = s.newBox("comment", storyPath(st.Slug)+"/comments", st.Slug, 0, s.msg("comments.body_label"), s.msg("comments.post"))
 		if refused != nil && (refused.ParentID == 0 || !hasReplyBox(v.Threads, refused.ParentID)) {
@@ -289,6 +316,34 @@ func (s *Server) addComments(r *http.Request, p *page, st *masthead.Story, rs *r
 	}
 	p.Main += h
 	return nil
+}
+
+// commentsScript returns what comments.js needs to know of st's comment
+// section. A failure to find the latest event is logged: the page works
+// without it, and its live stream starts from the moment it connects.
+func (s *Server) commentsScript(ctx context.Context, st *masthead.Story) *commentsScript {
+	maxLen := s.cfg.CommentSettings.MaxLength
+	cs := &commentsScript{
+		MaxLength: maxLen,
+		Counter:   s.msg("comments.live.counter", "{n}", s.formatNumber(int64(maxLen))),
+		SendError: s.msg("comments.live.send_error"),
+	}
+	if s.live == nil {
+		return cs
+	}
+	cs.LiveURL = storyPath(st.Slug) + "/comments/live"
+	cs.NewOne = s.msg("comments.live.new_one")
+	cs.NewMany = s.msg("comments.live.new_many", "{n}")
+	id, err := s.live.lastEventID(ctx, s.comments, st.ID)
+	if err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "find the latest comment event",
+			slog.String("request_id", RequestID(ctx)),
+			slog.Int64("story_id", st.ID),
+			slog.String("error", err.Error()))
+		return cs
+	}
+	cs.LastEventID = strconv.FormatInt(id, 10)
+	return cs
 }
 
 // hasReplyBox reports whether a comment on the page has a reply box for

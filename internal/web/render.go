@@ -31,7 +31,7 @@ type pages struct {
 var pageNames = []string{
 	"home", "list", "story", "search", "error",
 	"signup", "signin", "forgot", "reset", "notice",
-	"account", "profile", "subscription", "security", "notifications", "privacy",
+	"account", "profile", "subscription", "security", "notifications", "privacy", "unsubscribe",
 	"plans", "gift", "gifts",
 	"admin", "admin_plans", "admin_plan", "admin_subscribers", "admin_subscriber",
 }

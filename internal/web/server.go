@@ -146,6 +146,24 @@ type Config struct {
 	// page size); the zero value means masthead.DefaultCommentSettings().
 	// They must match the settings the comment service enforces.
 	CommentSettings masthead.CommentSettings
+	// Notifications serves the one-click unsubscribe link of reply emails
+	// (GET and POST /account/notifications/unsubscribe); nil turns the
+	// route off (404).
+	Notifications masthead.NotificationService
+
+	// Live feeds the live comment stream, GET /stories/{slug}/comments/live
+	// (Server-Sent Events); nil turns live updates off (the route answers
+	// 404 and story pages do not offer them). Needs Comments.
+	Live LiveFeed
+	// LiveMaxPerIP is the most live streams one client address (an IPv6
+	// /64) may hold open; default DefaultLiveMaxPerIP (8). Beyond: 429.
+	LiveMaxPerIP int
+	// LiveMaxTotal is the most live streams open at once; default
+	// DefaultLiveMaxTotal (1000). Beyond: 429.
+	LiveMaxTotal int
+	// LiveHeartbeat is how often an idle live stream sends a comment to
+	// keep proxies from closing it; default DefaultLiveHeartbeat (25s).
+	LiveHeartbeat time.Duration
 }
 
 // DefaultAnonymousMeter is the default Config.AnonymousMeter.
@@ -188,6 +206,8 @@ type Server struct {
 	billing Billing
 	// comments is nil when comments are off.
 	comments masthead.CommentService
+	// live is nil when live comment updates are off.
+	live *liveStreams
 	// meterKey signs the anonymous meter's cookie; see meterSecret.
 	meterKey meterKey
 
@@ -287,6 +307,15 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.CommentSettings.MaxLength <= 0 {
 		cfg.CommentSettings.MaxLength = masthead.DefaultCommentSettings().MaxLength
 	}
+	if cfg.LiveMaxPerIP <= 0 {
+		cfg.LiveMaxPerIP = DefaultLiveMaxPerIP
+	}
+	if cfg.LiveMaxTotal <= 0 {
+		cfg.LiveMaxTotal = DefaultLiveMaxTotal
+	}
+	if cfg.LiveHeartbeat <= 0 {
+		cfg.LiveHeartbeat = DefaultLiveHeartbeat
+	}
 	if cfg.Plans != nil && cfg.Subscriptions == nil {
 		return nil, errors.New("web: Config.Subscriptions is required with Config.Plans")
 	}
@@ -318,6 +347,7 @@ func NewServer(cfg Config) (*Server, error) {
 		fragmentLimit: cfg.FragmentCacheSize,
 	}
 	s.cache = newReadCaches(cfg)
+	s.live = newLiveStreams(cfg)
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}
@@ -392,6 +422,9 @@ func (s *Server) routes() *http.ServeMux {
 	}
 	if s.comments != nil {
 		s.commentRoutes(mux)
+	}
+	if s.cfg.Notifications != nil {
+		s.unsubscribeRoutes(mux)
 	}
 
 	// Operations and assets.
