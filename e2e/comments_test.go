@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"masthead/internal/mailtest"
 )
 
 // fillSel types value into the field sel, replacing what was there.
@@ -34,6 +37,35 @@ func (b *browser) clickTo(t *testing.T, sel string) int64 {
 
 func quoteJS(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// send submits a comment form: with JavaScript the page posts inline and
+// stays; without, the browser follows the redirect after the post.
+func (b *browser) send(t *testing.T, sel string, javascript bool) {
+	t.Helper()
+	if javascript {
+		b.do(t, "click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+		return
+	}
+	if status := b.clickTo(t, sel); status != 200 {
+		t.Fatalf("submit %s: status %d", sel, status)
+	}
+}
+
+// waitText waits until the first element matching sel contains want.
+func (b *browser) waitText(t *testing.T, sel, want string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		got := b.text(t, sel)
+		if strings.Contains(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never showed %q (it shows %q)", sel, want, got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // text returns the text of the first element matching sel, or "".
@@ -74,7 +106,9 @@ func TestCommentJourney(t *testing.T) {
 
 func commentJourney(t *testing.T, javascript bool) {
 	sentence := seedSentence(t)
-	inst := startMasthead(t, "--demo", "--database", "sqlite:"+filepath.Join(t.TempDir(), "masthead.db"))
+	mailpit := mailtest.Start(t)
+	inst := startMasthead(t, "--demo", "--database", "sqlite:"+filepath.Join(t.TempDir(), "masthead.db"),
+		"--smtp-url", mailpit.SMTPURL)
 	story := ""
 	for _, s := range listStories(t, inst, 100) {
 		if s.Access == "free" && s.Comments == "open" {
@@ -105,30 +139,36 @@ func commentJourney(t *testing.T, javascript bool) {
 	}
 	std.checkPage(t, "the story, after creating a display name")
 
-	const first = "The night buses will make a real difference on the north side."
-	std.fillSel(t, "#comment-form textarea[name=body]", first)
-	if status := std.clickTo(t, "#comment-form button[type=submit]"); status != 200 {
-		t.Fatalf("post the comment: status %d", status)
-	}
-	std.checkPage(t, "the story, after posting")
-	if got := std.text(t, ".comment-threads .comment-body"); !strings.Contains(got, first) {
-		t.Fatalf("the posted comment is not on the page (first comment body %q)", got)
-	}
-	commentID := run(t, std, "the comment's id", chromedp.Evaluate[string](`document.querySelector(".comment-threads article.comment").id`))
-
+	// The Premium subscriber has the story open before the comment is
+	// posted; with JavaScript it arrives without a reload.
 	prem := newBrowser(t, javascript)
 	prem.signIn(t, inst, "premium@example.com")
 	prem.open(t, inst.URL+story)
+
+	const first = "The night buses will make a real difference on the north side."
+	std.fillSel(t, "#comment-form textarea[name=body]", first)
+	std.send(t, "#comment-form button[type=submit]", javascript)
+	std.waitText(t, ".comment-threads .comment-body", first)
+	std.checkPage(t, "the story, after posting")
+	commentID := run(t, std, "the comment's id", chromedp.Evaluate[string](`document.querySelector(".comment-threads article.comment").id`))
+
+	if javascript {
+		// A "new comments" button appears without a reload; it shows them.
+		prem.do(t, "wait for the new-comments button", chromedp.WaitVisible(chromedp.CSS("button.comments-new")))
+		prem.do(t, "show the new comments", chromedp.Click(chromedp.CSS("button.comments-new"), chromedp.NodeVisible))
+		prem.waitText(t, ".comment-threads .comment-body", first)
+	} else {
+		prem.open(t, inst.URL+story)
+	}
 	n := strings.TrimPrefix(commentID, "comment-")
 	prem.do(t, "open the reply form", chromedp.Click(chromedp.CSS("#"+commentID+" details.comment-reply summary"), chromedp.NodeVisible))
-	const reply = "Agreed. The trial should be made permanent."
+	reply := fmt.Sprintf("Agreed. The trial should be made permanent. (%s)", map[bool]string{true: "with JavaScript", false: "without JavaScript"}[javascript])
 	prem.fillSel(t, "#reply-"+n+"-form textarea[name=body]", reply)
-	if status := prem.clickTo(t, "#reply-"+n+"-form button[type=submit]"); status != 200 {
-		t.Fatalf("post the reply: status %d", status)
-	}
+	prem.send(t, "#reply-"+n+"-form button[type=submit]", javascript)
+	prem.waitText(t, ".comment-replies", reply)
 	prem.checkPage(t, "the story, after replying")
-	if got := prem.text(t, ".comment-replies"); !strings.Contains(got, reply) || !strings.Contains(got, "Harriet Okonjo") {
-		t.Errorf("the reply is not under the comment (replies %q)", got)
+	if got := prem.text(t, ".comment-replies"); !strings.Contains(got, "Harriet Okonjo") {
+		t.Errorf("the reply does not show its author (replies %q)", got)
 	}
 	std.open(t, inst.URL+story)
 	if got := std.text(t, ".comment-replies"); !strings.Contains(got, reply) {
@@ -136,4 +176,29 @@ func commentJourney(t *testing.T, javascript bool) {
 	}
 	std.checkConsole(t, "end of test")
 	prem.checkConsole(t, "end of test")
+
+	// The first subscriber gets the reply by email, with a one-click
+	// unsubscribe. (Both variants mail the same demo address through one
+	// mailpit; each looks for its own reply.)
+	m := waitForMail(t, mailpit, "standard@example.com", reply)
+	if m.Header("List-Unsubscribe") == "" || !strings.Contains(m.Header("List-Unsubscribe-Post"), "One-Click") {
+		t.Errorf("the reply email lacks one-click unsubscribe headers: %v", m.Headers)
+	}
+}
+
+// waitForMail waits for an email to `to` whose text contains want.
+func waitForMail(t *testing.T, mailpit *mailtest.Server, to, want string) *mailtest.Full {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, sum := range mailpit.Messages(t, to) {
+			m := mailpit.Message(t, sum.ID)
+			if strings.Contains(m.Text, want) {
+				return m
+			}
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("no email to %s containing %q", to, want)
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"masthead"
 	"masthead/internal/demo"
+	"masthead/internal/sqldb"
 )
 
 // demoServices are the services the demo newsroom is written through.
@@ -16,10 +17,12 @@ type demoServices struct {
 	accounts      masthead.AccountService
 	plans         masthead.PlanService
 	subscriptions masthead.SubscriptionService
+	comments      *sqldb.CommentService
 }
 
 // seedDemo fills an empty database with the demo newsroom: sections,
-// stories, plans and accounts. A database that has any story is left
+// stories, plans, accounts, and comments (a few on several stories and a
+// long thread on one). A database that has any story is left
 // exactly as it is.
 func seedDemo(ctx context.Context, s demoServices, now time.Time, logger *slog.Logger) error {
 	n, err := s.stories.CountStories(ctx)
@@ -76,5 +79,40 @@ func seedDemo(ctx context.Context, s demoServices, now time.Time, logger *slog.L
 	logger.Warn("demo accounts created: every one has the password "+demo.Password+
 		" and is for trying the product only; never run --demo on a site open to the public",
 		"accounts", len(demo.Accounts()))
+	return seedDemoComments(ctx, s, now, logger)
+}
+
+// seedDemoComments creates the demo's commenting readers and imports the
+// demo comments, bypassing the commenting limits (the long thread has far
+// more comments a reader than a day allows).
+func seedDemoComments(ctx context.Context, s demoServices, now time.Time, logger *slog.Logger) error {
+	start := time.Now()
+	commenters := demo.Commenters()
+	for _, c := range commenters {
+		a, err := s.accounts.CreateStaff(ctx, c.Email, demo.Password, masthead.RoleSubscriber)
+		if err != nil {
+			return fmt.Errorf("demo: account %s: %w", c.Email, err)
+		}
+		if _, err := s.accounts.SetProfile(ctx, a.ID, c.DisplayName, c.About); err != nil {
+			return fmt.Errorf("demo: display name of %s: %w", c.Email, err)
+		}
+		if _, err := s.subscriptions.GrantComplimentary(ctx, a.ID, c.Plan, now.Add(demo.CompPeriod), 0); err != nil {
+			return fmt.Errorf("demo: plan of %s: %w", c.Email, err)
+		}
+	}
+	total := 0
+	for _, sc := range demo.Comments() {
+		in := make([]sqldb.ImportedComment, len(sc.Comments))
+		for i, c := range sc.Comments {
+			in[i] = sqldb.ImportedComment{AuthorEmail: commenters[c.Author].Email, ParentIndex: c.Parent,
+				Body: c.Body, CreatedAt: now.Add(-c.Ago)}
+		}
+		if err := s.comments.ImportComments(ctx, sc.Story, in); err != nil {
+			return fmt.Errorf("demo: comments on %s: %w", sc.Story, err)
+		}
+		total += len(in)
+	}
+	logger.Info("demo comments created", "commenters", len(commenters), "comments", total,
+		"long_thread", demo.LongThreadStory, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }

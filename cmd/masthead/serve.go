@@ -81,7 +81,7 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	plans := sqldb.NewPlanService(db)
 	subs := sqldb.NewSubscriptionService(db, cfg.GracePeriod)
 	if cfg.Demo {
-		if err := seedDemo(ctx, demoServices{stories, accounts, plans, subs}, time.Now(), logger); err != nil {
+		if err := seedDemo(ctx, demoServices{stories, accounts, plans, subs, sqldb.NewCommentService(db, cfg.comments.settings, loc)}, time.Now(), logger); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}

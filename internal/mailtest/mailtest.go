@@ -466,6 +466,16 @@ func (s *Server) WaitMessage(t testing.TB, to, subjectContains string, timeout t
 	}
 }
 
+// Message returns the message with mailpit's ID id (a Summary's ID).
+func (s *Server) Message(t testing.TB, id string) *Full {
+	t.Helper()
+	m, err := s.message(id)
+	if err != nil {
+		t.Fatalf("mailtest: message %s: %v", id, err)
+	}
+	return m
+}
+
 // message returns one message in full.
 func (s *Server) message(id string) (*Full, error) {
 	var m struct {
