@@ -253,9 +253,39 @@ func (s *Server) gateView(d masthead.GateDecision, st *masthead.Story) *gateView
 // for a story everyone may read); refused is a refused comment to show
 // again.
 func (s *Server) addComments(r *http.Request, p *page, st *masthead.Story, rs *readState, refused *commentInput) error {
-	ctx := r.Context()
 	a, _ := s.viewer(r)
 	canRead := rs == nil || rs.decision.Allowed
+	if a != nil || refused != nil {
+		return s.renderComments(r, p, st, rs, refused, canRead)
+	}
+	// Every anonymous reader sees the same section: render it once per
+	// read-cache lifetime.
+	q := r.URL.Query()
+	key := anonCommentsKey{storyID: st.ID, updatedAt: st.UpdatedAt, sort: commentSort(q.Get("sort")), after: q.Get("after"), readable: canRead}
+	c, err := s.cache.anonComments.getWith(r.Context(), key, func(context.Context, anonCommentsKey) (anonComments, error) {
+		main := p.Main
+		p.Main = ""
+		if err := s.renderComments(r, p, st, rs, nil, canRead); err != nil {
+			p.Main = main
+			return anonComments{}, err
+		}
+		c := anonComments{html: p.Main, script: p.Comments.Script}
+		p.Main = main
+		return c, nil
+	})
+	if err != nil {
+		return err
+	}
+	p.Comments = &commentsView{Slug: st.Slug, Readable: canRead, Script: c.script}
+	p.Main += c.html
+	return nil
+}
+
+// renderComments renders the comment section for the page's viewer and
+// adds it to p.Main.
+func (s *Server) renderComments(r *http.Request, p *page, st *masthead.Story, rs *readState, refused *commentInput, canRead bool) error {
+	ctx := r.Context()
+	a, _ := s.viewer(r)
 	d, err := s.commentGate(ctx, a, st, rs, canRead)
 	if err != nil {
 		return err

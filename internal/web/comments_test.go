@@ -705,3 +705,32 @@ func TestCommentsNoInlineCode(t *testing.T) {
 		t.Errorf("inline code %q", m)
 	}
 }
+
+// Anonymous readers share one rendering of a story's comment section per
+// read-cache lifetime; signed-in readers get their own every time.
+func TestAnonymousCommentsCached(t *testing.T) {
+	f := newCommentFixture(testAccount())
+	h := f.server(t, standardPlan())
+	views := func() int {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.filters)
+	}
+	_, first := do(t, h, httptest.NewRequest("GET", "/stories/world-older", nil))
+	_, second := do(t, h, httptest.NewRequest("GET", "/stories/world-older", nil))
+	if got := views(); got != 1 {
+		t.Errorf("two anonymous views read the comments %d times, want 1", got)
+	}
+	if first != second || !strings.Contains(first, `id="comments"`) {
+		t.Errorf("the anonymous pages differ or lack the comment section:\n%s\n---\n%s", first, second)
+	}
+	do(t, h, httptest.NewRequest("GET", "/stories/world-older?sort=oldest", nil))
+	if got := views(); got != 2 {
+		t.Errorf("another order did not read the comments again (%d reads)", got)
+	}
+	do(t, h, signedIn(httptest.NewRequest("GET", "/stories/world-older", nil)))
+	do(t, h, signedIn(httptest.NewRequest("GET", "/stories/world-older", nil)))
+	if got := views(); got != 4 {
+		t.Errorf("signed-in views read the comments %d times in all, want 4", got)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"sync"
 	"time"
 
@@ -39,8 +40,14 @@ func newMicroCache[K comparable, V any](cfg Config, load func(context.Context, K
 
 // get returns the value for key, from the cache when a fresh copy is there.
 func (c *microCache[K, V]) get(ctx context.Context, key K) (V, error) {
+	return c.getWith(ctx, key, c.load)
+}
+
+// getWith is get with the loader given by the caller, for values whose
+// making needs more than the key.
+func (c *microCache[K, V]) getWith(ctx context.Context, key K, load func(context.Context, K) (V, error)) (V, error) {
 	if c.ttl <= 0 {
-		return c.load(ctx, key)
+		return load(ctx, key)
 	}
 	now := c.now()
 	c.mu.RLock()
@@ -49,7 +56,7 @@ func (c *microCache[K, V]) get(ctx context.Context, key K) (V, error) {
 	if ok && now.Before(e.expires) {
 		return e.value, nil
 	}
-	v, err := c.load(ctx, key)
+	v, err := load(ctx, key)
 	if err != nil {
 		return v, err
 	}
@@ -107,6 +114,26 @@ type readCaches struct {
 	story  *microCache[string, *masthead.Story]
 	list   *microCache[listKey, *masthead.StoryPage]
 	latest *microCache[int, *latestStories]
+	// anonComments holds the rendered comment section as anonymous
+	// readers see it: the same for all of them.
+	anonComments *microCache[anonCommentsKey, anonComments]
+}
+
+// anonComments is a rendered comment section and whether the page must
+// load comments.js for it.
+type anonComments struct {
+	html   template.HTML
+	script *commentsScript
+}
+
+// anonCommentsKey names one rendering of a story's comment section for
+// anonymous readers.
+type anonCommentsKey struct {
+	storyID   int64
+	updatedAt time.Time
+	sort      masthead.CommentSort
+	after     string
+	readable  bool
 }
 
 // latestStories is each section's newest stories, by section slug, behind
@@ -122,6 +149,7 @@ func newReadCaches(cfg Config) *readCaches {
 		list: newMicroCache(cfg, func(ctx context.Context, k listKey) (*masthead.StoryPage, error) {
 			return svc.FindStories(ctx, k.filter())
 		}),
+		anonComments: newMicroCache[anonCommentsKey, anonComments](cfg, nil),
 		latest: newMicroCache(cfg, func(ctx context.Context, n int) (*latestStories, error) {
 			m, err := svc.FindLatestBySection(ctx, n)
 			if err != nil {
