@@ -22,12 +22,8 @@ package mailtest
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -37,13 +33,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"masthead/internal/tooltest"
 )
 
 // EnvRequireAll names the variable that, set to 1, turns a skip for want of
@@ -171,7 +168,7 @@ func Address(t testing.TB) string {
 func setup() {
 	state.mu.Lock()
 	defer state.mu.Unlock()
-	bin, skip := build()
+	bin, skip := tooltest.Build("mailpit", mailpitPackage)
 	if skip != "" {
 		state.skip = skip
 		return
@@ -190,84 +187,6 @@ func setup() {
 		}
 	}
 	state.err = err
-}
-
-// build returns the path of a mailpit binary, building it if needed, or
-// why it cannot.
-func build() (bin, skip string) {
-	root, err := moduleRoot()
-	if err != nil {
-		return "", err.Error()
-	}
-	modfile := filepath.Join(root, "tools", "go.mod")
-	mod, err := os.ReadFile(modfile)
-	if err != nil {
-		return "", fmt.Sprintf("no tools module: %v", err)
-	}
-	sum, _ := os.ReadFile(filepath.Join(root, "tools", "go.sum"))
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", "the go command is not on PATH, so mailpit cannot be built"
-	}
-
-	h := sha256.New()
-	h.Write(mod)
-	h.Write(sum)
-	fmt.Fprint(h, runtime.GOOS, runtime.GOARCH)
-	cacheDir, err := os.UserCacheDir()
-	if err != nil {
-		cacheDir = os.TempDir()
-	}
-	cacheDir = filepath.Join(cacheDir, "masthead-mailtest")
-	bin = filepath.Join(cacheDir, "mailpit-"+hex.EncodeToString(h.Sum(nil))[:16])
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	if _, err := os.Stat(bin); err == nil {
-		return bin, ""
-	}
-	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
-		return "", fmt.Sprintf("cache directory: %v", err)
-	}
-
-	// Build under a temporary name and rename, so that test binaries
-	// building at once never run a half-written file.
-	tmp := fmt.Sprintf("%s.%d.tmp", bin, os.Getpid())
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-modfile="+modfile, "-o", tmp, mailpitPackage)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		_ = os.Remove(tmp)
-		return "", fmt.Sprintf("cannot build mailpit (go build -modfile=%s %s): %v\n%s",
-			modfile, mailpitPackage, err, bytes.TrimSpace(out))
-	}
-	if err := os.Rename(tmp, bin); err != nil {
-		_ = os.Remove(tmp)
-		return "", fmt.Sprintf("cannot store mailpit binary: %v", err)
-	}
-	return bin, ""
-}
-
-// moduleRoot returns the nearest directory at or above the working
-// directory that holds a go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod in the working directory or above it")
-		}
-		dir = parent
-	}
 }
 
 // start starts mailpit on free ports and waits until it answers.
