@@ -47,7 +47,7 @@ var pageNames = []string{
 // such as {{t "page.home.more_in" .Section.Name}}, stay calls.
 func (s *Server) parseTemplates() (*pages, error) {
 	base := template.New("").Funcs(s.templateFuncs())
-	for _, name := range []string{"layout", "partials", "forms", "comments"} {
+	for _, name := range []string{"layout", "partials"} {
 		if err := s.parseFile(base, name); err != nil {
 			return nil, err
 		}
@@ -58,12 +58,33 @@ func (s *Server) parseTemplates() (*pages, error) {
 		if err != nil {
 			return nil, fmt.Errorf("web: clone layout for %s: %w", name, err)
 		}
+		// Each page set holds only the shared templates it uses: every
+		// set is escaped and kept separately, so a template parsed into
+		// all of them costs its memory once per page.
+		for _, shared := range pageShared(name) {
+			if err := s.parseFile(t, shared); err != nil {
+				return nil, err
+			}
+		}
 		if err := s.parseFile(t, name); err != nil {
 			return nil, err
 		}
 		ps.byName[name] = t
 	}
 	return ps, nil
+}
+
+// pageShared returns the shared template files, beyond the layout and the
+// partials, that the page called name uses: the comment section on story
+// pages, the form pieces on every page with a form.
+func pageShared(name string) []string {
+	switch name {
+	case "story":
+		return []string{"comments"}
+	case "home", "list", "search", "error":
+		return nil
+	}
+	return []string{"forms"}
 }
 
 // constantCall matches a template action that calls t or static with one
