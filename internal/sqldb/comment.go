@@ -204,10 +204,14 @@ func (cs *CommentService) commit(ctx context.Context, fn func(tx *sql.Tx, evs *[
 // PostgreSQL, notifies CommentEventsChannel when tx commits. On PostgreSQL
 // the story's row is locked first, so that one story's events commit in
 // the order of their IDs and a client resuming after an ID misses none.
+// The lock is FOR NO KEY UPDATE, the mode the comment count's UPDATE takes:
+// FOR UPDATE would also wait for the key-share locks that other posters'
+// comment inserts hold on the story row through the foreign key, while
+// they wait for this transaction's count update — a deadlock.
 func (db *DB) addCommentEvent(ctx context.Context, tx *sql.Tx, storyID int64, kind string, commentID int64, now time.Time) (masthead.CommentEvent, error) {
 	ev := masthead.CommentEvent{StoryID: storyID, Kind: kind, CommentID: commentID, At: now}
 	if db.dialect == DialectPostgres {
-		if _, err := tx.ExecContext(ctx, `SELECT id FROM stories WHERE id = $1 FOR UPDATE`, storyID); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM stories WHERE id = $1 FOR NO KEY UPDATE`, storyID); err != nil {
 			return ev, fmt.Errorf("lock story: %w", err)
 		}
 	}
@@ -367,7 +371,7 @@ FROM comments WHERE author_id = $1 AND created_at > $3`,
 		return nil, ev, fmt.Errorf("count comments: %w", err)
 	}
 	if !last.IsZero() && last.After(now.Add(-cs.settings.MinInterval)) {
-		return nil, ev, errCommentLimited(masthead.MsgCommentTooSoon, int(cs.settings.MinInterval.Round(time.Second)/time.Second))
+		return nil, ev, errCommentLimited(masthead.MsgCommentTooSoon, max(1, int((cs.settings.MinInterval+time.Second-1)/time.Second)))
 	}
 	if n >= cs.settings.PerDay {
 		return nil, ev, errCommentLimited(masthead.MsgCommentDailyLimit, cs.settings.PerDay)
