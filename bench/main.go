@@ -31,19 +31,22 @@ import (
 )
 
 type config struct {
-	Stories     int
-	Duration    time.Duration
-	Warmup      time.Duration
-	Concurrency int
-	Rounds      int
-	Out         string
-	Seed        uint64
-	GenWorkers  int
-	DBPath      string
-	Bin         string
-	Keep        bool
-	Perf        bool
-	Targets     string
+	Stories      int
+	Duration     time.Duration
+	Warmup       time.Duration
+	Concurrency  int
+	Rounds       int
+	Out          string
+	Seed         uint64
+	GenWorkers   int
+	DBPath       string
+	Bin          string
+	Keep         bool
+	Perf         bool
+	Targets      string
+	Posters      int
+	PostDuration time.Duration
+	PostgresURL  string
 }
 
 func main() {
@@ -60,7 +63,10 @@ func main() {
 	flag.StringVar(&cfg.Bin, "bin", "", "use this masthead binary instead of building ./cmd/masthead")
 	flag.BoolVar(&cfg.Keep, "keep", false, "keep the temporary directory (database, binary, pages)")
 	flag.BoolVar(&cfg.Perf, "perf", false, "record perf profiles of masthead under load into bench-perf-TARGET.data (needs perf)")
-	flag.StringVar(&cfg.Targets, "targets", "home,section,story,story100", "comma-separated targets to load")
+	flag.StringVar(&cfg.Targets, "targets", "home,section,story,story100,comments100,comments10k,posters", "comma-separated targets to load")
+	flag.IntVar(&cfg.Posters, "posters", 50, "concurrent signed-in clients posting comments (target posters)")
+	flag.DurationVar(&cfg.PostDuration, "post-duration", 30*time.Second, "how long the posters post")
+	flag.StringVar(&cfg.PostgresURL, "postgres-url", "", "also run the posters against masthead on this PostgreSQL database (postgres://...)")
 	// The plain baseline server: the bench binary re-executed by itself.
 	servePlainDir := flag.String("serve-plain", "", "")
 	servePlainAddr := flag.String("addr", "127.0.0.1:0", "")
@@ -127,6 +133,24 @@ func run(ctx context.Context, cfg config) error {
 		rep.Seed = res
 		log.Printf("generated %d stories in %v (%.0f stories/s)", res.Stories, res.Elapsed.Round(time.Millisecond), float64(res.Stories)/res.Elapsed.Seconds())
 	}
+	wantPosters, wantThreads := false, false
+	var pageTargets []string
+	for _, n := range strings.Split(cfg.Targets, ",") {
+		switch n = strings.TrimSpace(n); n {
+		case "posters":
+			wantPosters = true
+			continue
+		case "comments100", "comments10k":
+			wantThreads = true
+		}
+		pageTargets = append(pageTargets, n)
+	}
+	cfg.Targets = strings.Join(pageTargets, ",")
+	if wantThreads {
+		if err := seedCommentThreads(ctx, "sqlite:"+dbPath, cfg.Seed); err != nil {
+			return fmt.Errorf("comment threads: %w", err)
+		}
+	}
 	rep.DBSize = dbFileSize(dbPath)
 	pick, err := pickPages(ctx, "sqlite:"+dbPath, cfg.Seed)
 	if err != nil {
@@ -147,6 +171,29 @@ func run(ctx context.Context, cfg config) error {
 		rep.BuildTime = time.Since(t0)
 	}
 
+	// 2b. The posters, each on its own masthead, before the page targets.
+	if wantPosters {
+		urls := []struct{ name, url string }{{"sqlite", "sqlite:" + dbPath}}
+		if cfg.PostgresURL != "" {
+			urls = append(urls, struct{ name, url string }{"postgres", cfg.PostgresURL})
+		}
+		for _, u := range urls {
+			res, err := runPosters(ctx, bin, u.url, u.name, cfg.Posters, cfg.PostDuration)
+			if err != nil {
+				return fmt.Errorf("posters on %s: %w", u.name, err)
+			}
+			rep.Posters = append(rep.Posters, res)
+		}
+		if len(pageTargets) == 0 {
+			text := postersMarkdown(rep.Posters)
+			fmt.Print(text)
+			if cfg.Out != "" {
+				return os.WriteFile(cfg.Out, []byte(text), 0o644)
+			}
+			return nil
+		}
+	}
+
 	// 3. masthead.
 	m, args, err := startMasthead(ctx, bin, dbPath)
 	if err != nil {
@@ -164,6 +211,8 @@ func run(ctx context.Context, cfg config) error {
 		{Name: "section", Paths: []string{"/sections/" + pick.Section}},
 		{Name: "story", Paths: []string{"/stories/" + pick.Story}},
 		{Name: "story100", Paths: nil},
+		{Name: "comments100", Paths: []string{"/stories/" + comments100Slug}},
+		{Name: "comments10k", Paths: []string{"/stories/" + comments10kSlug}},
 	}
 	for _, s := range pick.Random {
 		targets[3].Paths = append(targets[3].Paths, "/stories/"+s)
@@ -257,7 +306,7 @@ func run(ctx context.Context, cfg config) error {
 	rep.Machine.LoadAfter = loadavg()
 
 	// 7. The report.
-	text := rep.markdown()
+	text := rep.markdown() + commentPagesMarkdown(rep.Targets) + postersMarkdown(rep.Posters)
 	fmt.Print(text)
 	if cfg.Out != "" {
 		if err := os.WriteFile(cfg.Out, []byte(text), 0o644); err != nil {
@@ -270,19 +319,26 @@ func run(ctx context.Context, cfg config) error {
 // startMasthead starts `masthead serve` on a free loopback port with
 // logging turned down when the binary supports it, and waits for /readyz.
 func startMasthead(ctx context.Context, bin, dbPath string) (*server, []string, error) {
+	return startMastheadURL(ctx, bin, "sqlite:"+dbPath)
+}
+
+// startMastheadURL is startMasthead on any database URL, with extra serve
+// flags.
+func startMastheadURL(ctx context.Context, bin, dbURL string, extra ...string) (*server, []string, error) {
 	help, _ := exec.CommandContext(ctx, bin, "serve", "-h").CombinedOutput()
 	port, err := freePort()
 	if err != nil {
 		return nil, nil, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	args := []string{"serve", "--addr", addr, "--database", "sqlite:" + dbPath}
+	args := []string{"serve", "--addr", addr, "--database", dbURL}
 	if strings.Contains(string(help), "log-format") {
 		args = append(args, "--log-format", "json")
 	}
 	if strings.Contains(string(help), "log-level") {
 		args = append(args, "--log-level", "warn")
 	}
+	args = append(args, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = os.Environ()
 	s, err := startServer(ctx, "masthead", cmd, "http://"+addr, "/readyz", 60*time.Second)
@@ -362,7 +418,7 @@ func selectTargets(all []target, names string) ([]target, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("-targets: unknown target %q (want home, section, story or story100)", n)
+			return nil, fmt.Errorf("-targets: unknown target %q (want home, section, story, story100, comments100, comments10k or posters)", n)
 		}
 	}
 	return out, nil

@@ -23,6 +23,7 @@ type report struct {
 	PlainIdle, PlainAfter       memStat
 
 	Targets []*targetResult
+	Posters []*posterResult
 }
 
 type targetResult struct {
