@@ -27,28 +27,14 @@ type accountFlags struct {
 func addAccountFlags(f *flags, c *accountFlags) {
 	d := masthead.DefaultAccountSettings()
 	s := &c.settings
-	ints := []struct {
-		p         *int
-		name, env string
-		def       int
-		usage     string
-	}{
+	ints := []intSetting{
 		{&s.SignInFailuresPerAccount, "signin-failures-per-account", "MASTHEAD_SIGNIN_FAILURES_PER_ACCOUNT", d.SignInFailuresPerAccount, "failed sign-ins allowed per account per --signin-failures-window"},
 		{&s.SignInFailuresPerIP, "signin-failures-per-ip", "MASTHEAD_SIGNIN_FAILURES_PER_IP", d.SignInFailuresPerIP, "failed sign-ins allowed per IP per --signin-failures-ip-window"},
 		{&s.SignUpsPerIP, "signups-per-ip", "MASTHEAD_SIGNUPS_PER_IP", d.SignUpsPerIP, "sign-ups allowed per IP per --signups-window"},
 		{&s.ResetEmailsPerAddress, "reset-emails-per-address", "MASTHEAD_RESET_EMAILS_PER_ADDRESS", d.ResetEmailsPerAddress, "password-reset emails per address per --reset-emails-window"},
 		{&c.hashConcurrency, "password-hash-concurrency", "MASTHEAD_PASSWORD_HASH_CONCURRENCY", 2, "password hashes computed at once (each takes 19 MiB)"},
 	}
-	for _, i := range ints {
-		f.IntVar(i.p, i.name, i.def, i.usage)
-		f.bindEnv(i.name, i.env)
-	}
-	durations := []struct {
-		p         *time.Duration
-		name, env string
-		def       time.Duration
-		usage     string
-	}{
+	durations := []durationSetting{
 		{&s.SignInFailuresWindow, "signin-failures-window", "MASTHEAD_SIGNIN_FAILURES_WINDOW", d.SignInFailuresWindow, "window of the per-account sign-in limit"},
 		{&s.SignInFailuresIPWindow, "signin-failures-ip-window", "MASTHEAD_SIGNIN_FAILURES_IP_WINDOW", d.SignInFailuresIPWindow, "window of the per-IP sign-in limit"},
 		{&s.SignUpsWindow, "signups-window", "MASTHEAD_SIGNUPS_WINDOW", d.SignUpsWindow, "window of the sign-up limit"},
@@ -59,10 +45,7 @@ func addAccountFlags(f *flags, c *accountFlags) {
 		{&s.DeletionDelay, "deletion-delay", "MASTHEAD_DELETION_DELAY", d.DeletionDelay, "how long after a request an account is deleted (signing in cancels it)"},
 		{&c.purgeEvery, "deletion-check-interval", "MASTHEAD_DELETION_CHECK_INTERVAL", 5 * time.Minute, "how often due account deletions are carried out"},
 	}
-	for _, dur := range durations {
-		f.DurationVar(dur.p, dur.name, dur.def, dur.usage)
-		f.bindEnv(dur.name, dur.env)
-	}
+	f.settings(ints, durations)
 	f.StringVar(&c.trustedProxies, "trusted-proxies", "", "comma-separated networks (CIDR) of reverse proxies whose X-Forwarded-For is believed, e.g. 10.0.0.0/8")
 	f.bindEnv("trusted-proxies", "MASTHEAD_TRUSTED_PROXIES")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"masthead"
 	"masthead/internal/sqldb"
@@ -21,36 +20,19 @@ func addCommentFlags(f *flags, c *commentFlags) {
 	s := &c.settings
 	f.BoolVar(&s.Enabled, "comments", d.Enabled, "commenting on or off site-wide (existing comments stay readable)")
 	f.bindEnv("comments", "MASTHEAD_COMMENTS")
-	ints := []struct {
-		p         *int
-		name, env string
-		def       int
-		usage     string
-	}{
+	ints := []intSetting{
 		{&s.MaxLength, "comment-max-length", "MASTHEAD_COMMENT_MAX_LENGTH", d.MaxLength, "longest comment, in characters"},
 		{&s.PerDay, "comments-per-day", "MASTHEAD_COMMENTS_PER_DAY", d.PerDay, "comments a subscriber may post a day"},
 		{&s.RespectsPerDay, "respects-per-day", "MASTHEAD_RESPECTS_PER_DAY", d.RespectsPerDay, "respects a subscriber may give a day"},
 		{&s.ReportsPerDay, "reports-per-day", "MASTHEAD_REPORTS_PER_DAY", d.ReportsPerDay, "reports a subscriber may make a day"},
 		{&s.PageSize, "comments-page-size", "MASTHEAD_COMMENTS_PAGE_SIZE", d.PageSize, "top-level comments a page"},
 	}
-	for _, i := range ints {
-		f.IntVar(i.p, i.name, i.def, i.usage)
-		f.bindEnv(i.name, i.env)
-	}
-	durations := []struct {
-		p         *time.Duration
-		name, env string
-		def       time.Duration
-		usage     string
-	}{
+	durations := []durationSetting{
 		{&s.EditWindow, "comment-edit-window", "MASTHEAD_COMMENT_EDIT_WINDOW", d.EditWindow, "how long after posting a comment may be edited"},
 		{&s.MinInterval, "comment-interval", "MASTHEAD_COMMENT_INTERVAL", d.MinInterval, "least time between two comments by one subscriber"},
 		{&s.DuplicateWindow, "comment-duplicate-window", "MASTHEAD_COMMENT_DUPLICATE_WINDOW", d.DuplicateWindow, "how long the same text may not be posted again"},
 	}
-	for _, dur := range durations {
-		f.DurationVar(dur.p, dur.name, dur.def, dur.usage)
-		f.bindEnv(dur.name, dur.env)
-	}
+	f.settings(ints, durations)
 }
 
 // validate checks the comment settings.

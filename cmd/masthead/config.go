@@ -44,6 +44,35 @@ func (f *flags) bindEnv(name, envName string) {
 	f.env = append(f.env, [2]string{name, envName})
 }
 
+// intSetting is a whole-number setting: a flag with its variable.
+type intSetting struct {
+	p         *int
+	name, env string
+	def       int
+	usage     string
+}
+
+// durationSetting is a duration setting: a flag with its variable.
+type durationSetting struct {
+	p         *time.Duration
+	name, env string
+	def       time.Duration
+	usage     string
+}
+
+// settings defines flags for every setting listed, each also read from its
+// environment variable.
+func (f *flags) settings(ints []intSetting, durations []durationSetting) {
+	for _, i := range ints {
+		f.IntVar(i.p, i.name, i.def, i.usage)
+		f.bindEnv(i.name, i.env)
+	}
+	for _, d := range durations {
+		f.DurationVar(d.p, d.name, d.def, d.usage)
+		f.bindEnv(d.name, d.env)
+	}
+}
+
 // parse parses args, then sets every flag that args left out from its
 // environment variable, if that is set: a flag beats the environment,
 // which beats the default. It returns flag.ErrHelp for -h and --help.
