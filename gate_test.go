@@ -1,15 +1,13 @@
 package masthead_test
 
 import (
-	"bufio"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"masthead"
+	"masthead/internal/seedtest"
 )
 
 var gateNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
@@ -350,48 +348,9 @@ func TestGateDisplayNameSentence(t *testing.T) {
 	}
 }
 
-// seedDisplayNameSentence returns the last non-empty line of
-// ../shared/seed/story.txt relative to the directory holding go.mod. It
-// skips the test when the file is missing, unless MASTHEAD_REQUIRE_ALL=1.
+// seedDisplayNameSentence returns the last non-empty line of the seed
+// story: the sentence the newspaper's site showed.
 func seedDisplayNameSentence(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "seed", "story.txt")
-	f, err := os.Open(path)
-	if err != nil {
-		if os.Getenv("MASTHEAD_REQUIRE_ALL") == "1" {
-			t.Fatalf("MASTHEAD_REQUIRE_ALL=1 and the seed story is unavailable: %v", err)
-		}
-		t.Skipf("SKIPPING: the seed story %s is unavailable (%v); set MASTHEAD_REQUIRE_ALL=1 to fail instead", path, err)
-	}
-	defer f.Close()
-	var last string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	for sc.Scan() {
-		line := strings.TrimSuffix(sc.Text(), "\r")
-		if strings.TrimSpace(line) != "" {
-			last = line
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("reading %s: %v", path, err)
-	}
-	if last == "" {
-		t.Fatalf("%s has no non-empty line", path)
-	}
-	return last
+	return seedtest.LastLine(t)
 }

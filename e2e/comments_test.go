@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"masthead/internal/mailtest"
+	"masthead/internal/seedtest"
 )
 
 // fillSel types value into the field sel, replacing what was there.
@@ -78,12 +78,7 @@ func (b *browser) text(t *testing.T, sel string) string {
 // the sentence its site showed to subscribers without a display name.
 func seedSentence(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(seedStoryPath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	return strings.TrimSpace(seedtest.LastLine(t))
 }
 
 // TestCommentJourney: the Standard demo subscriber opens a story and sees

@@ -5,33 +5,17 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"masthead/internal/pgtest"
+	"masthead/internal/seedtest"
 )
 
-// seedStoryPath returns the newspaper story kept beside the repository in
-// ../shared/seed, found from the module root.
+// seedStoryPath returns the newspaper story kept beside the repository.
 func seedStoryPath(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !fileExists(filepath.Join(dir, "go.mod")) {
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "seed", "story.txt")
-	if !fileExists(p) {
-		skipOrFail(t, "the seed story %s is missing", p)
-	}
-	return p
+	return seedtest.StoryPath(t)
 }
 
 // TestImportSeedStoryOnPostgres imports the seed story with the binary into

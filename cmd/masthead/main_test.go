@@ -21,6 +21,7 @@ import (
 
 	"masthead"
 	"masthead/internal/demo"
+	"masthead/internal/seedtest"
 )
 
 // syncBuffer is a bytes.Buffer safe for a command writing and a test
@@ -228,33 +229,10 @@ func TestVersionFromLdflags(t *testing.T) {
 	}
 }
 
-// seedStory returns the path of the shared seed story (../shared/seed from
-// the module root). Without it the test is skipped loudly, or fails under
-// MASTHEAD_REQUIRE_ALL=1.
+// seedStory returns the path of the shared seed story.
 func seedStory(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("seed story: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "seed", "story.txt")
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("MASTHEAD_REQUIRE_ALL") == "1" {
-			t.Fatalf("seed story required (MASTHEAD_REQUIRE_ALL=1) but unreadable: %v", err)
-		}
-		t.Skipf("SKIPPING: seed story %s is not available (%v); set MASTHEAD_REQUIRE_ALL=1 to make this a failure", path, err)
-	}
-	return path
+	return seedtest.StoryPath(t)
 }
 
 // openStories opens the SQLite database at url, migrated, for checking

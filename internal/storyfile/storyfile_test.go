@@ -1,47 +1,21 @@
 package storyfile
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"masthead"
+	"masthead/internal/seedtest"
 )
 
 var now = time.Date(2025, 3, 14, 12, 0, 0, 0, time.UTC)
 
-// seedStory returns the path and content of the shared seed story, which
-// lives outside the module (../shared/seed/story.txt from the module root).
-// Without it the test is skipped loudly, or fails under
-// MASTHEAD_REQUIRE_ALL=1.
+// seedStory returns the path and content of the shared seed story.
 func seedStory(t *testing.T) (string, []byte) {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("seed story: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "seed", "story.txt")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if os.Getenv("MASTHEAD_REQUIRE_ALL") == "1" {
-			t.Fatalf("seed story required (MASTHEAD_REQUIRE_ALL=1) but unreadable: %v", err)
-		}
-		t.Skipf("SKIPPING: seed story %s is not available (%v); set MASTHEAD_REQUIRE_ALL=1 to make this a failure", path, err)
-	}
-	return path, data
+	return seedtest.Story(t)
 }
 
 func TestParseSeedStory(t *testing.T) {
