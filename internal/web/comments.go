@@ -263,26 +263,21 @@ func (s *Server) addComments(r *http.Request, p *page, st *masthead.Story, rs *r
 	q := r.URL.Query()
 	key := anonCommentsKey{storyID: st.ID, updatedAt: st.UpdatedAt, sort: commentSort(q.Get("sort")), after: q.Get("after"), readable: canRead}
 	c, err := s.cache.anonComments.getWith(r.Context(), key, func(context.Context, anonCommentsKey) (anonComments, error) {
-		main := p.Main
-		p.Main = ""
 		if err := s.renderComments(r, p, st, rs, nil, canRead); err != nil {
-			p.Main = main
 			return anonComments{}, err
 		}
-		c := anonComments{html: p.Main, script: p.Comments.Script}
-		p.Main = main
-		return c, nil
+		return anonComments{html: p.AfterMain, script: p.Comments.Script}, nil
 	})
 	if err != nil {
 		return err
 	}
 	p.Comments = &commentsView{Slug: st.Slug, Readable: canRead, Script: c.script}
-	p.Main += c.html
+	p.AfterMain = c.html
 	return nil
 }
 
 // renderComments renders the comment section for the page's viewer and
-// adds it to p.Main.
+// sets it as p.AfterMain.
 func (s *Server) renderComments(r *http.Request, p *page, st *masthead.Story, rs *readState, refused *commentInput, canRead bool) error {
 	ctx := r.Context()
 	a, _ := s.viewer(r)
@@ -344,7 +339,7 @@ func (s *Server) renderComments(r *http.Request, p *page, st *masthead.Story, rs
 	if err != nil {
 		return err
 	}
-	p.Main += h
+	p.AfterMain = h
 	return nil
 }
 

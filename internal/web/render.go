@@ -165,8 +165,12 @@ type page struct {
 	Head   template.HTML
 	Header template.HTML
 	Main   template.HTML
-	Footer template.HTML
-	frags  *fragments
+	// AfterMain follows the main part inside <main>: a story's comment
+	// section, rendered per viewer. Kept apart so the cached article is
+	// never copied to add it.
+	AfterMain template.HTML
+	Footer    template.HTML
+	frags     *fragments
 
 	Heading   string
 	Intro     string
