@@ -25,6 +25,8 @@ type apiStory struct {
 	URL      string `json:"url"`
 	Access   string `json:"access"`
 	Comments string `json:"comments"`
+	// CommentCount is the story's count of published comments.
+	CommentCount int `json:"comment_count"`
 }
 
 // listStories reads every story from /api/v1/stories, limit per page,
@@ -305,6 +307,15 @@ func TestPostgresTwoInstances(t *testing.T) {
 	}
 	if !slices.Equal(slugs(storiesA), slugs(storiesB)) {
 		t.Errorf("the instances differ:\n A: %q\n B: %q", slugs(storiesA), slugs(storiesB))
+	}
+	comments := func(list []apiStory) (n int) {
+		for _, s := range list {
+			n += s.CommentCount
+		}
+		return n
+	}
+	if got, want := comments(storiesA), comments(single); got != want {
+		t.Errorf("the PostgreSQL demo has %d comments, want %d (one demo's, as on SQLite)", got, want)
 	}
 	if !slices.Equal(slugs(storiesA), slugs(single)) {
 		t.Errorf("the PostgreSQL demo differs from the SQLite demo:\n postgres: %q\n sqlite:   %q", slugs(storiesA), slugs(single))

@@ -11,6 +11,10 @@ import (
 	"masthead/internal/sqldb"
 )
 
+// demoLockKey names the database-wide lock under which the demo is seeded
+// ("demo").
+const demoLockKey int64 = 0x64656d6f
+
 // demoServices are the services the demo newsroom is written through.
 type demoServices struct {
 	stories       masthead.StoryService

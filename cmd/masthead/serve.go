@@ -81,7 +81,12 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	plans := sqldb.NewPlanService(db)
 	subs := sqldb.NewSubscriptionService(db, cfg.GracePeriod)
 	if cfg.Demo {
-		if err := seedDemo(ctx, demoServices{stories, accounts, plans, subs, sqldb.NewCommentService(db, cfg.comments.settings, loc)}, time.Now(), logger); err != nil {
+		// Instances starting at once on one database seed it once: the
+		// first does, the others find stories and leave it alone.
+		seed := func() error {
+			return seedDemo(ctx, demoServices{stories, accounts, plans, subs, sqldb.NewCommentService(db, cfg.comments.settings, loc)}, time.Now(), logger)
+		}
+		if err := db.Exclusive(ctx, demoLockKey, seed); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}

@@ -257,7 +257,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'published', $9, $9) RETURNING id`)
 	// row is locked first, as addCommentEvent does, so that one story's
 	// events commit in the order of their IDs.
 	if db.dialect == DialectPostgres {
-		if _, err := tx.ExecContext(ctx, `SELECT id FROM stories WHERE id = $1 FOR UPDATE`, storyID); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM stories WHERE id = $1 FOR NO KEY UPDATE`, storyID); err != nil {
 			return fmt.Errorf("lock story: %w", err)
 		}
 	}

@@ -165,3 +165,28 @@ func appliedVersions(ctx context.Context, q queryer) (map[int]bool, error) {
 	}
 	return out, rows.Err()
 }
+
+// Exclusive runs fn while holding a database-wide lock named key, so that
+// instances starting at once on one PostgreSQL database do fn one after
+// another (seeding the demo, say, which fn must then check is still to
+// do). On SQLite, which one instance uses, it just runs fn.
+func (db *DB) Exclusive(ctx context.Context, key int64, fn func() error) error {
+	if db.dialect != DialectPostgres {
+		return fn()
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqldb: exclusive: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		return fmt.Errorf("sqldb: exclusive: lock: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
+			db.logger.Warn("sqldb: exclusive: unlock", "err", err)
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return fn()
+}
