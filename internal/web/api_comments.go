@@ -218,6 +218,20 @@ func (s *Server) handleAPIPostComment(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusCreated, s.toAPIComment(c))
 }
 
+// apiCommentAction is the start of every API action on one comment: the
+// comment's ID and the signed-in viewer (401 without one).
+func (s *Server) apiCommentAction(w http.ResponseWriter, r *http.Request) (*masthead.Account, int64, bool) {
+	id, ok := s.commentID(w, r)
+	if !ok {
+		return nil, 0, false
+	}
+	a, _, ok := s.requireViewer(w, r)
+	if !ok {
+		return nil, 0, false
+	}
+	return a, id, true
+}
+
 // apiEditComment is the body of PATCH /api/v1/comments/{id}.
 type apiEditComment struct {
 	Body string `json:"body"`
@@ -225,11 +239,7 @@ type apiEditComment struct {
 
 // handleAPIEditComment changes the viewer's own comment.
 func (s *Server) handleAPIEditComment(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.commentID(w, r)
-	if !ok {
-		return
-	}
-	a, _, ok := s.requireViewer(w, r)
+	a, id, ok := s.apiCommentAction(w, r)
 	if !ok {
 		return
 	}
@@ -247,11 +257,7 @@ func (s *Server) handleAPIEditComment(w http.ResponseWriter, r *http.Request) {
 
 // handleAPIDeleteComment deletes the viewer's own comment: 204.
 func (s *Server) handleAPIDeleteComment(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.commentID(w, r)
-	if !ok {
-		return
-	}
-	a, _, ok := s.requireViewer(w, r)
+	a, id, ok := s.apiCommentAction(w, r)
 	if !ok {
 		return
 	}
@@ -264,11 +270,7 @@ func (s *Server) handleAPIDeleteComment(w http.ResponseWriter, r *http.Request) 
 
 // handleAPIRespectComment gives, or takes back, the viewer's respect.
 func (s *Server) handleAPIRespectComment(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.commentID(w, r)
-	if !ok {
-		return
-	}
-	a, _, ok := s.requireViewer(w, r)
+	a, id, ok := s.apiCommentAction(w, r)
 	if !ok {
 		return
 	}
@@ -288,11 +290,7 @@ type apiReport struct {
 
 // handleAPIReportComment reports a comment: 204.
 func (s *Server) handleAPIReportComment(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.commentID(w, r)
-	if !ok {
-		return
-	}
-	a, _, ok := s.requireViewer(w, r)
+	a, id, ok := s.apiCommentAction(w, r)
 	if !ok {
 		return
 	}
