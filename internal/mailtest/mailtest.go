@@ -36,7 +36,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -45,7 +44,7 @@ import (
 
 // EnvRequireAll names the variable that, set to 1, turns a skip for want of
 // mailpit into a failure.
-const EnvRequireAll = "MASTHEAD_REQUIRE_ALL"
+const EnvRequireAll = tooltest.EnvRequireAll
 
 // mailpitPackage is the tool's package in tools/go.mod.
 const mailpitPackage = "github.com/axllent/mailpit"
@@ -113,15 +112,7 @@ var state struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	state.once.Do(setup)
-	if state.skip != "" {
-		if os.Getenv(EnvRequireAll) == "1" {
-			t.Fatalf("mailtest: %s (and %s=1 forbids skipping)", state.skip, EnvRequireAll)
-		}
-		t.Skipf("mailtest: SKIPPING, NO MAILPIT: %s", state.skip)
-	}
-	if state.err != nil {
-		t.Fatalf("mailtest: %v", state.err)
-	}
+	tooltest.Require(t, "mailtest", "mailpit", state.skip, state.err)
 	return state.srv
 }
 
@@ -130,16 +121,8 @@ func Start(t testing.TB) *Server {
 func Stop() {
 	state.mu.Lock()
 	defer state.mu.Unlock()
-	if state.cmd != nil && state.cmd.Process != nil {
-		_ = state.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-state.exit:
-		case <-time.After(5 * time.Second):
-			_ = state.cmd.Process.Kill()
-			<-state.exit
-		}
-		state.cmd = nil
-	}
+	tooltest.StopProcess(state.cmd, state.exit)
+	state.cmd = nil
 	if state.dir != "" {
 		_ = os.RemoveAll(state.dir)
 		state.dir = ""

@@ -31,7 +31,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -40,7 +39,7 @@ import (
 
 // EnvRequireAll names the variable that, set to 1, turns a skip for want of
 // stripe-mock into a failure.
-const EnvRequireAll = "MASTHEAD_REQUIRE_ALL"
+const EnvRequireAll = tooltest.EnvRequireAll
 
 // SecretKey is a test secret key that stripe-mock accepts (it accepts any
 // key of the right shape).
@@ -74,15 +73,7 @@ var state struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	state.once.Do(setup)
-	if state.skip != "" {
-		if os.Getenv(EnvRequireAll) == "1" {
-			t.Fatalf("stripetest: %s (and %s=1 forbids skipping)", state.skip, EnvRequireAll)
-		}
-		t.Skipf("stripetest: SKIPPING, NO STRIPE-MOCK: %s", state.skip)
-	}
-	if state.err != nil {
-		t.Fatalf("stripetest: %v", state.err)
-	}
+	tooltest.Require(t, "stripetest", "stripe-mock", state.skip, state.err)
 	return state.srv
 }
 
@@ -91,16 +82,8 @@ func Start(t testing.TB) *Server {
 func Stop() {
 	state.mu.Lock()
 	defer state.mu.Unlock()
-	if state.cmd != nil && state.cmd.Process != nil {
-		_ = state.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-state.exit:
-		case <-time.After(5 * time.Second):
-			_ = state.cmd.Process.Kill()
-			<-state.exit
-		}
-		state.cmd = nil
-	}
+	tooltest.StopProcess(state.cmd, state.exit)
+	state.cmd = nil
 }
 
 // setup builds and starts stripe-mock, recording in state why it could

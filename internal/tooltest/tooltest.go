@@ -14,6 +14,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"syscall"
+	"testing"
 	"time"
 )
 
@@ -94,5 +97,41 @@ func ModuleRoot() (string, error) {
 			return "", errors.New("no go.mod in the working directory or above it")
 		}
 		dir = parent
+	}
+}
+
+// EnvRequireAll names the variable that, set to 1, turns a skip for want of
+// a test tool into a failure (CI sets it).
+const EnvRequireAll = "MASTHEAD_REQUIRE_ALL"
+
+// Require ends the test when a tool is not there: it is skipped loudly
+// (skip says why the tool could not be had), or failed under
+// MASTHEAD_REQUIRE_ALL=1, and failed when the tool was had but did not
+// start (err). prefix starts the messages; tool names what is missing.
+func Require(t testing.TB, prefix, tool, skip string, err error) {
+	t.Helper()
+	if skip != "" {
+		if os.Getenv(EnvRequireAll) == "1" {
+			t.Fatalf("%s: %s (and %s=1 forbids skipping)", prefix, skip, EnvRequireAll)
+		}
+		t.Skipf("%s: SKIPPING, NO %s: %s", prefix, strings.ToUpper(tool), skip)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", prefix, err)
+	}
+}
+
+// StopProcess ends a started tool: SIGTERM, then SIGKILL if it has not
+// exited (closed exit) within five seconds.
+func StopProcess(cmd *exec.Cmd, exit <-chan struct{}) {
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exit:
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		<-exit
 	}
 }
