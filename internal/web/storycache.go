@@ -27,6 +27,10 @@ type microCache[K comparable, V any] struct {
 
 	mu      sync.RWMutex
 	entries map[K]cached[V]
+	// swept is when expired entries were last dropped; they are dropped
+	// at most once a TTL, so the cache holds only what was read lately
+	// instead of everything up to max.
+	swept time.Time
 }
 
 type cached[V any] struct {
@@ -61,7 +65,7 @@ func (c *microCache[K, V]) getWith(ctx context.Context, key K, load func(context
 		return v, err
 	}
 	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= c.max {
+	if c.entries == nil || len(c.entries) >= c.max || now.Sub(c.swept) >= c.ttl {
 		c.evict(now)
 	}
 	c.entries[key] = cached[V]{value: v, expires: now.Add(c.ttl)}
@@ -72,6 +76,7 @@ func (c *microCache[K, V]) getWith(ctx context.Context, key K, load func(context
 // evict drops expired entries, and everything if that leaves the cache
 // full. c.mu must be held.
 func (c *microCache[K, V]) evict(now time.Time) {
+	c.swept = now
 	for k, e := range c.entries {
 		if !now.Before(e.expires) {
 			delete(c.entries, k)

@@ -112,3 +112,24 @@ func TestListKeyRoundTrip(t *testing.T) {
 		t.Error("the first page and a later page share a key")
 	}
 }
+
+// Entries past their time are dropped once a TTL has passed, not only when
+// the cache is full.
+func TestMicroCacheDropsExpiredEntries(t *testing.T) {
+	var now atomic.Int64
+	now.Store(testNow.UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	load := func(ctx context.Context, k int) (int, error) { return k, nil }
+	c := &microCache[int, int]{ttl: time.Second, max: 1000, now: clock, load: load}
+	for k := range 50 {
+		c.get(context.Background(), k)
+	}
+	now.Add(int64(2 * time.Second))
+	c.get(context.Background(), 1000)
+	c.mu.RLock()
+	n := len(c.entries)
+	c.mu.RUnlock()
+	if n != 1 {
+		t.Errorf("entries after the others expired = %d, want 1", n)
+	}
+}
