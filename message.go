@@ -65,6 +65,11 @@ var englishParts = []map[MessageID]string{
 	englishReading,
 	englishComments,
 	englishLive,
+	englishStaff,
+	englishEditor,
+	englishModeration,
+	englishUsers,
+	englishTwoFactor,
 }
 
 func mergeCatalogues(parts ...map[MessageID]string) map[MessageID]string {

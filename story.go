@@ -123,6 +123,11 @@ type Story struct {
 	Status   StoryStatus
 	Access   Access
 	Comments CommentsMode
+	// CommentsCloseDays closes comments this many days after publication;
+	// 0 defers to the site's CommentPolicy.AutoCloseDays.
+	CommentsCloseDays int
+	// Premoderated holds every comment on this story for review.
+	Premoderated bool
 	// CommentCount is kept up to date when comments are written.
 	CommentCount int
 

@@ -1,0 +1,4 @@
+package masthead
+
+// Messages of the story editor.
+var englishEditor = map[MessageID]string{}

@@ -1,0 +1,4 @@
+package masthead
+
+// Messages of two-factor sign-in.
+var englishTwoFactor = map[MessageID]string{}
