@@ -39,6 +39,24 @@ const (
 	EmailCommentReply EmailKind = "comment_reply"
 )
 
+// The kinds of email about moderation. Their Data: "story_headline",
+// "story_url" (absolute) and "reason" for the comment kinds (the
+// comment's "excerpt" too); "reason" for the account kinds, with "until"
+// (RFC 3339) for a suspension.
+const (
+	// EmailCommentApproved tells a commenter their held comment is
+	// published.
+	EmailCommentApproved EmailKind = "comment_approved"
+	// EmailCommentRejected tells a commenter their comment was rejected,
+	// and why.
+	EmailCommentRejected EmailKind = "comment_rejected"
+	// EmailAccountWarned, EmailAccountSuspended and EmailAccountBanned
+	// tell a subscriber of a moderator's action, and why.
+	EmailAccountWarned    EmailKind = "account_warned"
+	EmailAccountSuspended EmailKind = "account_suspended"
+	EmailAccountBanned    EmailKind = "account_banned"
+)
+
 // OutboxMessage is an email waiting in the outbox. Data holds what its kind
 // needs (a token, a name); it is cleared once the message is sent, so that
 // tokens do not stay in the database.

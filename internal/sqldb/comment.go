@@ -630,6 +630,9 @@ VALUES ($1, $2, $3, $4, $5)`, id, accountID, reason, text, db.timeArg(now))
 		} else if err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET open_reports = open_reports + 1 WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("count report: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

@@ -11,46 +11,80 @@ import (
 	"masthead"
 )
 
-// Who may use which staff pages.
-var (
-	staffRoles      = []masthead.Role{masthead.RoleAdmin, masthead.RoleEditor, masthead.RoleModerator}
-	subscriberRoles = []masthead.Role{masthead.RoleAdmin, masthead.RoleModerator}
-	adminRoles      = []masthead.Role{masthead.RoleAdmin}
-)
-
 // adminSubscriberPageSize is how many subscribers a page of the list shows.
 const adminSubscriberPageSize = 50
 
-// adminRoutes registers the staff pages of plans and subscribers.
-func (s *Server) adminRoutes(mux *http.ServeMux) {
-	handle := func(pattern string, roles []masthead.Role, h func(http.ResponseWriter, *http.Request, *masthead.Account)) {
-		mux.HandleFunc(pattern, noStoreHandler(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := s.requireRole(w, r, roles); ok {
-				h(w, r, a)
-			}
-		}))
-	}
-	handle("GET /admin", staffRoles, s.handleAdmin)
-	handle("GET /admin/plans", adminRoles, s.handleAdminPlans)
-	handle("GET /admin/plans/new", adminRoles, s.handleAdminPlanForm)
-	handle("POST /admin/plans/new", adminRoles, s.handleAdminPlanSave)
-	handle("GET /admin/plans/{slug}", adminRoles, s.handleAdminPlanForm)
-	handle("POST /admin/plans/{slug}", adminRoles, s.handleAdminPlanSave)
-	handle("POST /admin/plans/{slug}/archive", adminRoles, s.handleAdminPlanArchive)
-	handle("GET /admin/subscribers", subscriberRoles, s.handleAdminSubscribers)
-	handle("GET /admin/subscribers/{id}", subscriberRoles, s.handleAdminSubscriber)
-	handle("POST /admin/subscribers/{id}/comp", adminRoles, s.handleAdminComp)
-	handle("POST /admin/subscribers/{id}/comp/revoke", adminRoles, s.handleAdminCompRevoke)
+// adminRoute is one staff route and the permission it needs. Every staff
+// route is registered through adminHandle, which records it here, so the
+// authorisation matrix test can check each one.
+type adminRoute struct {
+	Pattern string
+	Perm    masthead.Permission
 }
 
-// requireRole returns the signed-in account if its role is one of roles.
+// adminHandlerFunc is a staff handler, given the signed-in staff account.
+type adminHandlerFunc func(w http.ResponseWriter, r *http.Request, a *masthead.Account)
+
+// adminHandle registers a staff route that only roles with perm may use
+// (masthead.Role.Can); see requireStaff.
+func (s *Server) adminHandle(mux *http.ServeMux, pattern string, perm masthead.Permission, h adminHandlerFunc) {
+	s.adminTable = append(s.adminTable, adminRoute{Pattern: pattern, Perm: perm})
+	mux.HandleFunc(pattern, noStoreHandler(func(w http.ResponseWriter, r *http.Request) {
+		if a, ok := s.requireStaff(w, r, perm); ok {
+			h(w, r, a)
+		}
+	}))
+}
+
+// AdminRoutes returns every staff route and the permission it needs, in
+// the order they were registered.
+func (s *Server) AdminRoutes() []adminRoute { return slices.Clone(s.adminTable) }
+
+// adminRoutes registers the staff pages: the staff home, and the pages of
+// each part of the staff tools that the site has.
+func (s *Server) adminRoutes(mux *http.ServeMux) {
+	s.adminHandle(mux, "GET /admin", masthead.PermStaff, s.handleAdmin)
+	if s.plans != nil {
+		s.adminHandle(mux, "GET /admin/plans", masthead.PermPlans, s.handleAdminPlans)
+		s.adminHandle(mux, "GET /admin/plans/new", masthead.PermPlans, s.handleAdminPlanForm)
+		s.adminHandle(mux, "POST /admin/plans/new", masthead.PermPlans, s.handleAdminPlanSave)
+		s.adminHandle(mux, "GET /admin/plans/{slug}", masthead.PermPlans, s.handleAdminPlanForm)
+		s.adminHandle(mux, "POST /admin/plans/{slug}", masthead.PermPlans, s.handleAdminPlanSave)
+		s.adminHandle(mux, "POST /admin/plans/{slug}/archive", masthead.PermPlans, s.handleAdminPlanArchive)
+		s.adminHandle(mux, "GET /admin/subscribers", masthead.PermUsers, s.handleAdminSubscribers)
+		s.adminHandle(mux, "GET /admin/subscribers/{id}", masthead.PermUsers, s.handleAdminSubscriber)
+		s.adminHandle(mux, "POST /admin/subscribers/{id}/comp", masthead.PermPlans, s.handleAdminComp)
+		s.adminHandle(mux, "POST /admin/subscribers/{id}/comp/revoke", masthead.PermPlans, s.handleAdminCompRevoke)
+	}
+	if s.cfg.Editor != nil {
+		s.adminStoryRoutes(mux)
+	}
+	if s.cfg.Policy != nil {
+		s.adminSettingsRoutes(mux)
+	}
+	if s.cfg.Moderation != nil {
+		s.adminModerationRoutes(mux)
+	}
+	if s.cfg.Users != nil {
+		s.adminUserRoutes(mux)
+	}
+	if s.cfg.Audit != nil {
+		s.adminAuditRoutes(mux)
+	}
+}
+
+// requireStaff returns the signed-in account if its role may use perm.
 // Otherwise it answers itself: a signed-out visitor is sent to sign in and
-// come back, anyone else gets a 403 page.
-func (s *Server) requireRole(w http.ResponseWriter, r *http.Request, roles []masthead.Role) (*masthead.Account, bool) {
+// come back (an API request gets 401), anyone else gets a 403 page.
+func (s *Server) requireStaff(w http.ResponseWriter, r *http.Request, perm masthead.Permission) (*masthead.Account, bool) {
 	a, _ := s.viewer(r)
 	if a == nil {
 		if ri := requestInfoFrom(r.Context()); ri != nil && ri.authErr != nil {
 			s.Error(w, r, ri.authErr)
+			return nil, false
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.Error(w, r, masthead.Errorf(masthead.EUNAUTHORIZED, "%s", s.msg(string(masthead.MsgSessionInvalid))))
 			return nil, false
 		}
 		back := "/admin"
@@ -60,11 +94,17 @@ func (s *Server) requireRole(w http.ResponseWriter, r *http.Request, roles []mas
 		s.redirect(w, r, "/signin?next="+queryEscape(back))
 		return nil, false
 	}
-	if !slices.Contains(roles, a.Role) {
+	if !a.Role.Can(perm) {
 		s.renderError(w, r, http.StatusForbidden, masthead.EFORBIDDEN, s.msg("admin.forbidden"))
 		return nil, false
 	}
 	return a, true
+}
+
+// actor returns the staff member behind a request, for the services'
+// permission checks and the audit log.
+func (s *Server) actor(r *http.Request, a *masthead.Account) masthead.Actor {
+	return masthead.Actor{ID: a.ID, Role: a.Role, IP: s.clientIP(r).String()}
 }
 
 // adminView is the data of the staff pages.
@@ -153,10 +193,10 @@ func (s *Server) adminPage(r *http.Request, id string, args ...any) *page {
 // role may use.
 func (s *Server) handleAdmin(w http.ResponseWriter, r *http.Request, a *masthead.Account) {
 	p := s.adminPage(r, "admin.heading")
-	if slices.Contains(adminRoles, a.Role) {
+	if s.plans != nil && a.Role.Can(masthead.PermPlans) {
 		p.Admin.Links = append(p.Admin.Links, s.link("/admin/plans", "admin.nav.plans"))
 	}
-	if slices.Contains(subscriberRoles, a.Role) {
+	if s.plans != nil && a.Role.Can(masthead.PermUsers) {
 		p.Admin.Links = append(p.Admin.Links, s.link("/admin/subscribers", "admin.nav.subscribers"))
 	}
 	if len(p.Admin.Links) == 0 {

@@ -34,7 +34,6 @@ func (s *Server) planRoutes(mux *http.ServeMux) {
 		private("POST /stories/{slug}/gift", s.handleCreateGift)
 		private("GET /account/gifts", s.handleGifts)
 	}
-	s.adminRoutes(mux)
 }
 
 // planView is a plan as the plans page shows it.

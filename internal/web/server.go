@@ -161,6 +161,21 @@ type Config struct {
 	// LiveMaxTotal is the most live streams open at once; default
 	// DefaultLiveMaxTotal (1000). Beyond: 429.
 	LiveMaxTotal int
+	// Renderer renders story bodies for the editor's preview; needed with
+	// Editor.
+	Renderer masthead.BodyRenderer
+	// Editor is the story editor's storage; nil turns the editor off.
+	Editor masthead.EditorService
+	// Policy is the site's commenting policy; nil means
+	// masthead.DefaultCommentPolicy(CommentSettings) and no settings page.
+	Policy masthead.PolicyService
+	// Moderation is the moderation queues; nil turns them off.
+	Moderation masthead.ModerationService
+	// Users is the moderators' actions on subscribers; nil turns them off.
+	Users masthead.UserService
+	// Audit reads the audit log; nil turns its page off.
+	Audit masthead.AuditService
+
 	// LiveHeartbeat is how often an idle live stream sends a comment to
 	// keep proxies from closing it; default DefaultLiveHeartbeat (25s).
 	LiveHeartbeat time.Duration
@@ -210,6 +225,9 @@ type Server struct {
 	live *liveStreams
 	// meterKey signs the anonymous meter's cookie; see meterSecret.
 	meterKey meterKey
+
+	// adminTable lists every staff route and its permission.
+	adminTable []adminRoute
 
 	pages    *pages
 	views    *viewFormats
@@ -416,6 +434,7 @@ func (s *Server) routes() *http.ServeMux {
 
 	if s.accounts != nil {
 		s.accountRoutes(mux)
+		s.adminRoutes(mux)
 	}
 	if s.plans != nil {
 		s.planRoutes(mux)
