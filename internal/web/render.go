@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,14 +28,27 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-// pageNames lists the page templates; each defines "main" and is combined
-// with layout.html and partials.html.
-var pageNames = []string{
-	"home", "list", "story", "search", "error",
-	"signup", "signin", "forgot", "reset", "notice",
-	"account", "profile", "subscription", "security", "notifications", "privacy", "unsubscribe",
-	"plans", "gift", "gifts",
-	"admin", "admin_plans", "admin_plan", "admin_subscribers", "admin_subscriber",
+// sharedTemplates are the template files that are not pages: the layout
+// and partials every page uses, and the pieces some pages add (see
+// pageShared).
+var sharedTemplates = []string{"layout", "partials", "forms", "comments"}
+
+// pageNames returns the page templates: every templates/*.html file that
+// is not shared. Each defines "main" and is combined with layout.html and
+// partials.html.
+func pageNames() ([]string, error) {
+	entries, err := fs.ReadDir(templateFS, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".html")
+		if ok && !slices.Contains(sharedTemplates, name) {
+			names = append(names, name)
+		}
+	}
+	return names, nil
 }
 
 // parseTemplates parses every template once, with the template functions
@@ -52,8 +67,12 @@ func (s *Server) parseTemplates() (*pages, error) {
 			return nil, err
 		}
 	}
-	ps := &pages{byName: make(map[string]*template.Template, len(pageNames))}
-	for _, name := range pageNames {
+	names, err := pageNames()
+	if err != nil {
+		return nil, err
+	}
+	ps := &pages{byName: make(map[string]*template.Template, len(names))}
+	for _, name := range names {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, fmt.Errorf("web: clone layout for %s: %w", name, err)
@@ -213,6 +232,10 @@ type page struct {
 	Sub       *subscriptionView
 	Gift      *giftView
 	Admin     *adminView
+	// Staff is the view of a staff page that brings its own type (the
+	// editor, the moderation queues, the user actions, the settings, the
+	// audit log), so each part of /admin keeps its data to itself.
+	Staff any
 }
 
 // pageLink is a link with its text.
