@@ -48,6 +48,10 @@ type Account struct {
 	// replies to their comment.
 	ReplyEmails bool
 
+	// TwoFactorEnabled says whether signing in also needs a code from an
+	// authenticator app (or a recovery code); see TwoFactorService.
+	TwoFactorEnabled bool
+
 	// DeletionDueAt is when a requested deletion takes effect; zero when
 	// none is pending. Signing in before then cancels it.
 	DeletionDueAt time.Time
@@ -167,6 +171,14 @@ type AccountSettings struct {
 	ReaderSessionIdle     time.Duration
 	ReaderSessionLifetime time.Duration
 	StaffSessionIdle      time.Duration
+
+	// Two-factor sign-in: wrong codes per account and per IP, and how long
+	// the second step of a sign-in may take.
+	TwoFactorFailuresPerAccount int           // 5
+	TwoFactorFailuresWindow     time.Duration // 15 minutes
+	TwoFactorFailuresPerIP      int           // 20
+	TwoFactorFailuresIPWindow   time.Duration // 1 minute
+	TwoFactorPendingLifetime    time.Duration // 10 minutes
 }
 
 // DefaultAccountSettings returns the defaults named in the product.
@@ -189,6 +201,13 @@ func DefaultAccountSettings() AccountSettings {
 		ReaderSessionIdle:         ReaderSessionIdle,
 		ReaderSessionLifetime:     ReaderSessionLifetime,
 		StaffSessionIdle:          StaffSessionIdle,
+
+		// Two-factor sign-in.
+		TwoFactorFailuresPerAccount: 5,
+		TwoFactorFailuresWindow:     15 * time.Minute,
+		TwoFactorFailuresPerIP:      20,
+		TwoFactorFailuresIPWindow:   time.Minute,
+		TwoFactorPendingLifetime:    10 * time.Minute,
 	}
 }
 

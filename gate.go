@@ -36,7 +36,11 @@ func (s *Sanction) Active(now time.Time) bool {
 type GateInput struct {
 	// CommentsEnabled is the site-wide switch.
 	CommentsEnabled bool
-	Story           *Story
+	// AutoCloseDays is the commenting policy's automatic closing: comments
+	// close this many days after publication, unless the story sets its
+	// own CommentsCloseDays (see Story.CommentsCloseAt); 0 never.
+	AutoCloseDays int
+	Story         *Story
 	// Viewer is nil for a signed-out reader.
 	Viewer *Account
 	// CanRead is whether the viewer may read the story now (DecideRead,
@@ -70,6 +74,8 @@ func CommentGate(in GateInput, now time.Time) GateDecision {
 	switch {
 	case !in.CommentsEnabled || in.Story == nil || in.Story.Comments != CommentsOpen:
 		return deny(GateCommentsClosed, Msg(MsgGateCommentsClosed))
+	case closedByTime(in.Story.CommentsCloseAt(in.AutoCloseDays), now):
+		return deny(GateCommentsClosed, Msg(MsgGateCommentsClosed))
 	case in.Viewer == nil:
 		return deny(GateSignedOut, Msg(MsgGateSignedOut))
 	case !in.CanRead:
@@ -101,4 +107,10 @@ func (d GateDecision) GateError() error {
 		return nil
 	}
 	return &Error{Code: string(d.Reason), Message: d.Message}
+}
+
+// closedByTime reports whether comments that close at closeAt (zero:
+// never) are closed at now.
+func closedByTime(closeAt, now time.Time) bool {
+	return !closeAt.IsZero() && !now.Before(closeAt)
 }

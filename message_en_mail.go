@@ -67,6 +67,34 @@ const (
 	MsgMailCommentReplyStory       MessageID = "mail.comment_reply.story"
 	MsgMailCommentReplyWhy         MessageID = "mail.comment_reply.why"
 
+	// EmailCommentApproved and EmailCommentRejected.
+	MsgMailCommentApprovedSubject MessageID = "mail.comment_approved.subject" // site name, headline
+	MsgMailCommentApprovedIntro   MessageID = "mail.comment_approved.intro"   // headline
+	MsgMailCommentRejectedSubject MessageID = "mail.comment_rejected.subject" // site name, headline
+	MsgMailCommentRejectedIntro   MessageID = "mail.comment_rejected.intro"   // headline
+	MsgMailCommentRejectedReason  MessageID = "mail.comment_rejected.reason"
+	MsgMailCommentRejectedHidden  MessageID = "mail.comment_rejected.hidden"
+	MsgMailCommentYours           MessageID = "mail.comment_moderated.yours"
+	MsgMailCommentStory           MessageID = "mail.comment_moderated.story"
+
+	// EmailAccountWarned, EmailAccountSuspended, EmailAccountBanned and
+	// EmailDisplayNameReset.
+	MsgMailAccountWarnedSubject    MessageID = "mail.account_warned.subject" // site name
+	MsgMailAccountWarnedIntro      MessageID = "mail.account_warned.intro"   // site name
+	MsgMailAccountWarnedNext       MessageID = "mail.account_warned.next"
+	MsgMailAccountSuspendedSubject MessageID = "mail.account_suspended.subject" // site name
+	MsgMailAccountSuspendedIntro   MessageID = "mail.account_suspended.intro"   // site name, date and time
+	MsgMailAccountSuspendedNext    MessageID = "mail.account_suspended.next"
+	MsgMailAccountBannedSubject    MessageID = "mail.account_banned.subject" // site name
+	MsgMailAccountBannedIntro      MessageID = "mail.account_banned.intro"   // site name
+	MsgMailAccountBannedNext       MessageID = "mail.account_banned.next"
+	MsgMailNameResetSubject        MessageID = "mail.display_name_reset.subject" // site name
+	MsgMailNameResetIntro          MessageID = "mail.display_name_reset.intro"   // removed name, site name
+	MsgMailNameResetNext           MessageID = "mail.display_name_reset.next"
+	MsgMailNameResetAction         MessageID = "mail.display_name_reset.action"
+	MsgMailAccountCivil            MessageID = "mail.account_moderated.civil"
+	MsgMailAccountVisit            MessageID = "mail.account_moderated.visit"
+
 	// The page the unsubscribe link of a reply email opens.
 	MsgUnsubscribeHeading     MessageID = "notifications.unsubscribe.heading"
 	MsgUnsubscribeConfirm     MessageID = "notifications.unsubscribe.confirm"
@@ -135,6 +163,31 @@ var englishMail = map[MessageID]string{
 	MsgMailCommentReplyMore:        "…and %d more.",
 	MsgMailCommentReplyStory:       "Read the discussion",
 	MsgMailCommentReplyWhy:         "You receive these emails because reply emails are on in the Notifications section of your account page. We send at most one an hour for each discussion.",
+
+	MsgMailCommentApprovedSubject: "%s: your comment on “%s” is published",
+	MsgMailCommentApprovedIntro:   "A moderator has approved your comment on “%s”, and everyone can now read it.",
+	MsgMailCommentRejectedSubject: "%s: your comment on “%s” was not published",
+	MsgMailCommentRejectedIntro:   "A moderator has decided not to publish your comment on “%s”.",
+	MsgMailCommentRejectedReason:  "The moderator's reason:",
+	MsgMailCommentRejectedHidden:  "Other readers cannot see the comment. You are welcome to take part in the discussion within its rules.",
+	MsgMailCommentYours:           "You wrote:",
+	MsgMailCommentStory:           "Go to the discussion",
+
+	MsgMailAccountWarnedSubject:    "A moderator at %s has warned you",
+	MsgMailAccountWarnedIntro:      "A moderator at %s has warned you about your comments. Their reason:",
+	MsgMailAccountWarnedNext:       "You will be shown this warning on your next visit and asked to acknowledge it.",
+	MsgMailAccountSuspendedSubject: "Your commenting at %s is suspended",
+	MsgMailAccountSuspendedIntro:   "A moderator at %s has suspended your commenting until %s. Their reason:",
+	MsgMailAccountSuspendedNext:    "You can still read stories, and you can comment again once the suspension ends.",
+	MsgMailAccountBannedSubject:    "You can no longer comment at %s",
+	MsgMailAccountBannedIntro:      "A moderator at %s has banned you from commenting. Their reason:",
+	MsgMailAccountBannedNext:       "You can still read stories and manage your account and subscription.",
+	MsgMailNameResetSubject:        "Your display name at %s has been removed",
+	MsgMailNameResetIntro:          "A moderator has removed your display name “%s” at %s. Their reason:",
+	MsgMailNameResetNext:           "That name, and names that look like it, cannot be used again. To comment again, choose a new display name in the Profile section of your account page:",
+	MsgMailNameResetAction:         "Choose a display name",
+	MsgMailAccountCivil:            "Please keep the discussion civil. If the moderators have to step in again, your commenting may be suspended or your account banned.",
+	MsgMailAccountVisit:            "Go to the site",
 
 	MsgUnsubscribeHeading:     "Stop reply emails",
 	MsgUnsubscribeConfirm:     "Do you want to stop receiving an email when someone replies to your comments?",

@@ -40,8 +40,8 @@ const (
 )
 
 // The kinds of email about moderation. Their Data: "story_headline",
-// "story_url" (absolute) and "reason" for the comment kinds (the
-// comment's "excerpt" too); "reason" for the account kinds, with "until"
+// "story_slug" (the mail adapter builds the link), "excerpt" and "reason"
+// for the comment kinds; "reason" for the account kinds, with "until"
 // (RFC 3339) for a suspension.
 const (
 	// EmailCommentApproved tells a commenter their held comment is

@@ -1,6 +1,10 @@
 package masthead
 
-import "slices"
+import (
+	"context"
+	"slices"
+	"time"
+)
 
 // Permission is a part of the staff tools (/admin) that some roles may use.
 type Permission string
@@ -55,4 +59,38 @@ func (a Actor) Require(p Permission) error {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "%s", Msg(MsgStaffForbidden))
+}
+
+// MaxStaffReasonLen bounds the reason given for a role change or a
+// two-factor reset.
+const MaxStaffReasonLen = 500
+
+// StaffMember is an account with a staff role, as the staff page lists it.
+type StaffMember struct {
+	ID               int64
+	Email            string
+	DisplayName      string
+	Role             Role
+	TwoFactorEnabled bool
+	CreatedAt        time.Time
+}
+
+// StaffService manages staff accounts and their roles. Every method is for
+// administrators only (PermStaffAdmin).
+type StaffService interface {
+	// ListStaff returns every account with a staff role: administrators
+	// first, then editors, then moderators, each by email.
+	ListStaff(ctx context.Context, actor Actor) ([]*StaffMember, error)
+	// SetRole gives the account the role (subscriber takes a staff role
+	// away), with an AuditStaffRole entry. No change may leave the site
+	// without an administrator (ECONFLICT). An unknown account is
+	// ENOTFOUND.
+	SetRole(ctx context.Context, actor Actor, accountID int64, role Role, reason string) error
+	// SetRoleByEmail is SetRole for the account with the email address,
+	// so that a subscriber can be made staff.
+	SetRoleByEmail(ctx context.Context, actor Actor, email string, role Role, reason string) error
+	// AccountIDByEmail returns the ID of the account (live or not) that has
+	// the email address, ENOTFOUND if none, so that the audit log can be
+	// filtered by a staff member's address (PermAudit).
+	AccountIDByEmail(ctx context.Context, actor Actor, email string) (int64, error)
 }

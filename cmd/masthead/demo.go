@@ -22,6 +22,7 @@ type demoServices struct {
 	plans         masthead.PlanService
 	subscriptions masthead.SubscriptionService
 	comments      *sqldb.CommentService
+	twoFactor     *sqldb.TwoFactorService
 }
 
 // seedDemo fills an empty database with the demo newsroom: sections,
@@ -69,6 +70,11 @@ func seedDemo(ctx context.Context, s demoServices, now time.Time, logger *slog.L
 		if err != nil {
 			return fmt.Errorf("demo: account %s: %w", d.Email, err)
 		}
+		if d.TwoFactorSecret != "" {
+			if err := s.twoFactor.SeedTwoFactor(ctx, a.ID, d.TwoFactorSecret); err != nil {
+				return fmt.Errorf("demo: two-factor sign-in of %s: %w", d.Email, err)
+			}
+		}
 		if d.DisplayName != "" {
 			if _, err := s.accounts.SetProfile(ctx, a.ID, d.DisplayName, d.About); err != nil {
 				return fmt.Errorf("demo: display name of %s: %w", d.Email, err)
@@ -83,6 +89,8 @@ func seedDemo(ctx context.Context, s demoServices, now time.Time, logger *slog.L
 	logger.Warn("demo accounts created: every one has the password "+demo.Password+
 		" and is for trying the product only; never run --demo on a site open to the public",
 		"accounts", len(demo.Accounts()))
+	logger.Warn("the demo administrator admin@example.com has two-factor sign-in on: add the key " +
+		masthead.GroupSecret(demo.AdminTOTPSecret) + " to an authenticator app; it is published and for trying the product only")
 	return seedDemoComments(ctx, s, now, logger)
 }
 

@@ -448,6 +448,19 @@ func TestServe(t *testing.T) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
+			if d.TwoFactorSecret != "" {
+				// The second step, with a code of the published demo key.
+				if resp.Request.URL.Path != "/signin/two-factor" {
+					t.Fatalf("sign in with two-factor on: at %s, want /signin/two-factor", resp.Request.URL.Path)
+				}
+				code := masthead.TOTPCode(d.TwoFactorSecret, masthead.TOTPStep(time.Now()))
+				resp, err = client.PostForm(url+"/signin/two-factor", neturl.Values{"code": {code}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
 			if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/account" {
 				t.Fatalf("sign in: status %d at %s, want 200 at /account:\n%.500s", resp.StatusCode, resp.Request.URL.Path, body)
 			}

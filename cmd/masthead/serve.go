@@ -25,6 +25,9 @@ import (
 	"masthead/internal/web"
 )
 
+// The user service also finds subscribers for /admin/users.
+var _ web.UserFinder = (*sqldb.UserService)(nil)
+
 // runServe is masthead serve.
 func runServe(ctx context.Context, args []string, sio *stdio) int {
 	var cfg serveConfig
@@ -80,11 +83,12 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	accounts := newAccountService(db, settings, cfg.accounts.hashConcurrency)
 	plans := sqldb.NewPlanService(db)
 	subs := sqldb.NewSubscriptionService(db, cfg.GracePeriod)
+	twoFactor := sqldb.NewTwoFactorService(db, accounts)
 	if cfg.Demo {
 		// Instances starting at once on one database seed it once: the
 		// first does, the others find stories and leave it alone.
 		seed := func() error {
-			return seedDemo(ctx, demoServices{stories, accounts, plans, subs, sqldb.NewCommentService(db, cfg.comments.settings, loc)}, time.Now(), logger)
+			return seedDemo(ctx, demoServices{stories, accounts, plans, subs, sqldb.NewCommentService(db, cfg.comments.settings, loc), twoFactor}, time.Now(), logger)
 		}
 		if err := db.Exclusive(ctx, demoLockKey, seed); err != nil {
 			return fmt.Errorf("serve: %w", err)
@@ -151,6 +155,14 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	}()
 
 	comments := sqldb.NewCommentService(db, cfg.comments.settings, loc)
+	// One policy service for the write path and the pages, so a change
+	// saved in /admin/settings applies at once on this instance.
+	policy := sqldb.NewPolicyService(db, masthead.DefaultCommentPolicy(cfg.comments.settings))
+	comments.Policy = policy
+	users := sqldb.NewUserService(db)
+	users.OnQueued = mailer.Notify
+	moderation := sqldb.NewModerationService(db, comments, sqldb.ModerationSettings{})
+	renderer := markdown.New()
 	broker, err := startLive(bgCtx, &background, db, cfg.DatabaseURL, comments, reg, logger)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -204,6 +216,15 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 		LiveMaxPerIP:    cfg.live.maxPerIP,
 		LiveMaxTotal:    cfg.live.maxTotal,
 		LiveHeartbeat:   cfg.live.heartbeat,
+
+		Policy:     policy,
+		Moderation: moderation,
+		Users:      users,
+		Audit:      sqldb.NewAuditService(db),
+		TwoFactor:  twoFactor,
+		Staff:      sqldb.NewStaffService(db),
+		Editor:     sqldb.NewEditorService(db, renderer),
+		Renderer:   renderer,
 
 		PageSize:      cfg.PageSize,
 		MaxBodyBytes:  cfg.MaxBodyBytes,

@@ -12,6 +12,7 @@ func TestAccounts(t *testing.T) {
 		hasName bool
 	}{
 		"admin@example.com":     {masthead.RoleAdmin, true},
+		"editor@example.com":    {masthead.RoleEditor, true},
 		"moderator@example.com": {masthead.RoleModerator, true},
 		"free@example.com":      {masthead.RoleSubscriber, false},
 		"standard@example.com":  {masthead.RoleSubscriber, false},
@@ -37,6 +38,18 @@ func TestAccounts(t *testing.T) {
 			if _, err := masthead.NormalizeDisplayName(a.DisplayName); err != nil {
 				t.Errorf("%s: display name %q refused: %v", a.Email, a.DisplayName, masthead.ErrorMessage(err))
 			}
+		}
+	}
+}
+
+func TestAdminTwoFactor(t *testing.T) {
+	secret, err := masthead.NormalizeTOTPSecret(AdminTOTPSecret)
+	if err != nil || secret != AdminTOTPSecret {
+		t.Fatalf("AdminTOTPSecret is not a normalised 160-bit base32 secret: %v", err)
+	}
+	for _, a := range Accounts() {
+		if got, want := a.TwoFactorSecret != "", a.Role == masthead.RoleAdmin; got != want {
+			t.Errorf("%s: has a two-factor secret = %v, want %v (administrators must use two-factor sign-in)", a.Email, got, want)
 		}
 	}
 }

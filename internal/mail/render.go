@@ -282,6 +282,13 @@ func (r renderer) content() (string, []block, error) {
 	case masthead.EmailCommentReply:
 		return r.commentReply()
 
+	case masthead.EmailCommentApproved, masthead.EmailCommentRejected:
+		return r.commentModerated()
+
+	case masthead.EmailAccountWarned, masthead.EmailAccountSuspended, masthead.EmailAccountBanned,
+		masthead.EmailDisplayNameReset:
+		return r.accountModerated()
+
 	case masthead.EmailDeletionScheduled:
 		s, err := r.required(dataDue)
 		if err != nil {

@@ -24,6 +24,8 @@ type CommentService struct {
 	CommentEventsFn    func(ctx context.Context, storyID, afterID int64, limit int) ([]masthead.CommentEvent, error)
 	SanctionFn         func(ctx context.Context, accountID int64) (*masthead.Sanction, error)
 	CommentStorySlugFn func(ctx context.Context, commentID int64) (string, error)
+	FindRepliesFn      func(ctx context.Context, f masthead.ReplyFilter) (*masthead.ReplyPage, error)
+	LocateCommentFn    func(ctx context.Context, id int64, limit int) (*masthead.CommentLocation, error)
 }
 
 func unsetComment(method string) {
@@ -108,4 +110,29 @@ func (s *CommentService) CommentStorySlug(ctx context.Context, commentID int64) 
 		unsetComment("CommentStorySlug")
 	}
 	return s.CommentStorySlugFn(ctx, commentID)
+}
+
+// FindReplies calls FindRepliesFn.
+func (s *CommentService) FindReplies(ctx context.Context, f masthead.ReplyFilter) (*masthead.ReplyPage, error) {
+	if s.FindRepliesFn == nil {
+		unsetComment("FindReplies")
+	}
+	return s.FindRepliesFn(ctx, f)
+}
+
+// LocateComment calls LocateCommentFn. When that is nil and
+// CommentStorySlugFn is set, it places the comment on the first page of
+// the story CommentStorySlugFn names.
+func (s *CommentService) LocateComment(ctx context.Context, id int64, limit int) (*masthead.CommentLocation, error) {
+	if s.LocateCommentFn == nil {
+		if s.CommentStorySlugFn == nil {
+			unsetComment("LocateComment")
+		}
+		slug, err := s.CommentStorySlugFn(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return &masthead.CommentLocation{StorySlug: slug, CommentID: id, RootID: id}, nil
+	}
+	return s.LocateCommentFn(ctx, id, limit)
 }

@@ -77,6 +77,11 @@ func withDefaults(s masthead.AccountSettings) masthead.AccountSettings {
 	dur(&s.ReaderSessionIdle, d.ReaderSessionIdle)
 	dur(&s.ReaderSessionLifetime, d.ReaderSessionLifetime)
 	dur(&s.StaffSessionIdle, d.StaffSessionIdle)
+	num(&s.TwoFactorFailuresPerAccount, d.TwoFactorFailuresPerAccount)
+	dur(&s.TwoFactorFailuresWindow, d.TwoFactorFailuresWindow)
+	num(&s.TwoFactorFailuresPerIP, d.TwoFactorFailuresPerIP)
+	dur(&s.TwoFactorFailuresIPWindow, d.TwoFactorFailuresIPWindow)
+	dur(&s.TwoFactorPendingLifetime, d.TwoFactorPendingLifetime)
 	return s
 }
 
@@ -90,7 +95,8 @@ func (as *AccountService) notifyQueued() {
 // accountColumns are the columns accountRow.dest scans, from accounts a.
 const accountColumns = `a.id, COALESCE(a.email, ''), COALESCE(a.email_key, ''), COALESCE(a.password_hash, ''),
 	a.email_verified_at, a.role, COALESCE(a.display_name, ''), a.display_name_changed_at, a.about,
-	a.reply_emails, a.deletion_due_at, a.delete_comments, a.created_at, a.updated_at, a.deleted_at`
+	a.reply_emails, a.deletion_due_at, a.delete_comments, a.created_at, a.updated_at, a.deleted_at,
+	EXISTS (SELECT 1 FROM two_factor tf WHERE tf.account_id = a.id)`
 
 // accountRow is an account as stored: the domain Account and what is never
 // shown.
@@ -107,7 +113,7 @@ func (r *accountRow) dest() []any {
 	return []any{&a.ID, &a.Email, &r.emailKey, &r.passwordHash,
 		timeCol{&a.EmailVerifiedAt}, &a.Role, &a.DisplayName, timeCol{&a.DisplayNameChangedAt}, &a.About,
 		&a.ReplyEmails, timeCol{&a.DeletionDueAt}, &a.DeleteComments, timeCol{&a.CreatedAt}, timeCol{&a.UpdatedAt},
-		timeCol{&r.deletedAt}}
+		timeCol{&r.deletedAt}, &a.TwoFactorEnabled}
 }
 
 // deleted reports whether the row is the tombstone of a deleted account.
@@ -376,6 +382,11 @@ func (as *AccountService) ResendVerification(ctx context.Context, accountID int6
 // answer. Signing in cancels a pending deletion: the stored date is
 // cleared, but the returned Account's DeletionDueAt still holds it, so that
 // the page can say that the deletion was cancelled.
+//
+// When the account has two-factor sign-in on, a right password starts no
+// session: SignIn returns a *masthead.SecondFactorRequired error holding a
+// pending sign-in token, which only TwoFactorService.CompleteSignIn takes
+// (Authenticate never does); the deletion is cancelled there.
 func (as *AccountService) SignIn(ctx context.Context, email, password string, c masthead.Client) (*masthead.Account, string, error) {
 	email, err := masthead.NormalizeEmail(email)
 	if err != nil {
@@ -426,7 +437,7 @@ func (as *AccountService) SignIn(ctx context.Context, email, password string, c 
 	}
 
 	var acc *masthead.Account
-	var token string
+	var token, pending string
 	now = as.db.clock()
 	err = as.db.writeTx(ctx, func(tx *sql.Tx) error {
 		cur, err := as.findAccount(ctx, tx, row.ID, true)
@@ -444,6 +455,10 @@ func (as *AccountService) SignIn(ctx context.Context, email, password string, c 
 				return err
 			}
 		}
+		if cur.TwoFactorEnabled {
+			pending, err = as.createPendingSignIn(ctx, tx, cur.ID, now)
+			return err
+		}
 		if err := as.cancelDeletion(ctx, tx, cur, now); err != nil {
 			return err
 		}
@@ -453,6 +468,9 @@ func (as *AccountService) SignIn(ctx context.Context, email, password string, c 
 	})
 	if err != nil {
 		return nil, "", wrapUnlessApp("sign in", err)
+	}
+	if pending != "" {
+		return nil, "", &masthead.SecondFactorRequired{Token: pending}
 	}
 	return acc, token, nil
 }
@@ -513,7 +531,9 @@ func (as *AccountService) RequestPasswordReset(ctx context.Context, email string
 // in), clears the account's sign-in failures, ends every session and
 // every other reset link, marks the address verified (the reader has just
 // proved they read its mail), cancels a pending deletion as signing in
-// does, and starts a new session.
+// does, and starts a new session. With two-factor sign-in on, it starts
+// none: like SignIn it returns a *masthead.SecondFactorRequired, so that a
+// reset link alone never opens the account.
 func (as *AccountService) ResetPassword(ctx context.Context, token, password string, c masthead.Client) (*masthead.Account, string, error) {
 	// Refuse a dead link before asking for a better password or spending
 	// a hash on it.
@@ -531,7 +551,7 @@ func (as *AccountService) ResetPassword(ctx context.Context, token, password str
 	}
 	now := as.db.clock()
 	var acc *masthead.Account
-	var session string
+	var session, pending string
 	err = as.db.writeTx(ctx, func(tx *sql.Tx) error {
 		id, addr, err := as.db.consumeToken(ctx, tx, token, purposeReset, now)
 		if err != nil {
@@ -552,8 +572,10 @@ WHERE id = $3`, hash, as.db.timeArg(now), id); err != nil {
 			row.EmailVerifiedAt = now
 		}
 		row.UpdatedAt = now
-		if err := as.cancelDeletion(ctx, tx, row, now); err != nil {
-			return err
+		if !row.TwoFactorEnabled {
+			if err := as.cancelDeletion(ctx, tx, row, now); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, id); err != nil {
 			return err
@@ -566,7 +588,12 @@ WHERE id = $3`, hash, as.db.timeArg(now), id); err != nil {
 		if err := clearEvents(ctx, tx, bucketSignInEmail, row.emailKey); err != nil {
 			return err
 		}
-		if session, err = as.createSession(ctx, tx, id, c, now); err != nil {
+		if row.TwoFactorEnabled {
+			pending, err = as.createPendingSignIn(ctx, tx, id, now)
+		} else {
+			session, err = as.createSession(ctx, tx, id, c, now)
+		}
+		if err != nil {
 			return err
 		}
 		acc = row.account()
@@ -576,6 +603,9 @@ WHERE id = $3`, hash, as.db.timeArg(now), id); err != nil {
 		return nil, "", wrapUnlessApp("reset password", err)
 	}
 	as.notifyQueued()
+	if pending != "" {
+		return nil, "", &masthead.SecondFactorRequired{Token: pending}
+	}
 	return acc, session, nil
 }
 
@@ -827,6 +857,12 @@ func (as *AccountService) SetProfile(ctx context.Context, accountID int64, displ
 		}
 		if masthead.ReservedDisplayName(name, as.settings.SiteName) {
 			return &masthead.Error{Code: masthead.ECONFLICT, Field: "display_name", Message: masthead.Msg(masthead.MsgDisplayNameReserved)}
+		}
+		// A name a moderator reset, or a look-alike of it, stays unavailable.
+		if blocked, err := displayNameBlocked(ctx, tx, masthead.DisplayNameKey(name)); err != nil {
+			return err
+		} else if blocked {
+			return &masthead.Error{Code: masthead.ECONFLICT, Field: "display_name", Message: masthead.Msg(masthead.MsgDisplayNameBlocked)}
 		}
 		if next := row.NextNameChange(now, as.settings.DisplayNameChangeInterval); !next.IsZero() {
 			return &masthead.Error{Code: masthead.EFORBIDDEN, Field: "display_name",
@@ -1090,9 +1126,13 @@ func (as *AccountService) purgeAccount(ctx context.Context, tx *sql.Tx, id int64
 		`DELETE FROM sessions WHERE account_id = $1`,
 		`DELETE FROM tokens WHERE account_id = $1`,
 		`DELETE FROM display_name_history WHERE account_id = $1`,
+		`DELETE FROM account_warnings WHERE account_id = $1`,
 		`DELETE FROM outbox WHERE account_id = $1`,
 		`DELETE FROM meter_reads WHERE account_id = $1`,
 		`DELETE FROM gift_links WHERE giver_id = $1`,
+		`DELETE FROM two_factor WHERE account_id = $1`,
+		`DELETE FROM recovery_codes WHERE account_id = $1`,
+		`DELETE FROM pending_sign_ins WHERE account_id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return false, err
@@ -1131,6 +1171,9 @@ func (as *AccountService) deleteExpired(ctx context.Context, now time.Time) erro
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at <= $1`, db.timeArg(now)); err != nil {
 			return fmt.Errorf("expired tokens: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pending_sign_ins WHERE expires_at <= $1`, db.timeArg(now)); err != nil {
+			return fmt.Errorf("expired pending sign-ins: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM rate_events WHERE expires_at <= $1`, db.timeArg(now)); err != nil {
 			return fmt.Errorf("expired rate events: %w", err)

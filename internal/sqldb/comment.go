@@ -38,6 +38,13 @@ type CommentService struct {
 	// called for a refused or failed write. It must not block.
 	OnEvent func(masthead.CommentEvent)
 
+	// Policy is the commenting policy the service applies: the site-wide
+	// switch, pre-moderation, the word lists, the edit window and the
+	// automatic closing. NewCommentService sets one whose defaults come
+	// from its settings; give it the PolicyService the settings page saves
+	// through, so that a save applies here at once.
+	Policy *PolicyService
+
 	// onQuery, if set, is called for every query FindComments runs (a
 	// test hook).
 	onQuery func()
@@ -75,7 +82,9 @@ func NewCommentService(db *DB, settings masthead.CommentSettings, loc *time.Loca
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &CommentService{db: db, settings: commentDefaults(settings), loc: loc}
+	settings = commentDefaults(settings)
+	return &CommentService{db: db, settings: settings, loc: loc,
+		Policy: NewPolicyService(db, masthead.DefaultCommentPolicy(settings))}
 }
 
 // commentDefaults fills the zero fields of s from the defaults.
@@ -252,13 +261,17 @@ func adjustStoryCount(ctx context.Context, tx *sql.Tx, storyID int64, delta int)
 	return nil
 }
 
-// PostComment stores a comment or reply, published at once. In one write
-// transaction it finds the visible story (ENOTFOUND), applies the
-// commenting gate to the author as the database holds them now (their
-// effective plan, sanction, and whether they may read the story, without
-// counting a read on their meter), then the author's limits: one comment
-// per MinInterval and PerDay a day (ERATELIMIT), and not the same text
-// again within DuplicateWindow (EINVALID, field body).
+// PostComment stores a comment or reply. In one write transaction it
+// finds the visible story (ENOTFOUND), applies the commenting gate to the
+// author as the database holds them now (their effective plan, sanction,
+// and whether they may read the story, without counting a read on their
+// meter), then the author's limits: one comment per MinInterval and
+// PerDay a day (ERATELIMIT), and not the same text again within
+// DuplicateWindow (EINVALID, field body). Then the commenting policy
+// (Policy; masthead.ModerateComment): a banned word refuses the comment
+// (EINVALID, field body) and stores nothing; a hold stores it pending,
+// with its reason, uncounted, without a reply email or a live event, and
+// only its author sees it (FindComments); otherwise it is published.
 //
 // A reply names its parent, a published comment of the same story
 // (ENOTFOUND otherwise). Replies nest to masthead.MaxCommentDepth; a reply
@@ -280,7 +293,9 @@ func (cs *CommentService) PostComment(ctx context.Context, nc masthead.NewCommen
 		if err != nil {
 			return err
 		}
-		*evs = append(*evs, ev)
+		if ev.ID != 0 { // a held comment makes no public event
+			*evs = append(*evs, ev)
+		}
 		return nil
 	})
 	if err != nil {
@@ -305,8 +320,15 @@ func (cs *CommentService) postComment(ctx context.Context, tx *sql.Tx, nc masthe
 	db := cs.db
 	var ev masthead.CommentEvent
 	var st masthead.Story
-	err := tx.QueryRowContext(ctx, `SELECT s.id, s.slug, s.access, s.comments FROM stories s
-WHERE s.slug = $1 AND `+visibleAt("$2"), nc.StorySlug, db.timeArg(now)).Scan(&st.ID, &st.Slug, &st.Access, &st.Comments)
+	typed := body // as written, without a mention added below
+	pol, err := cs.Policy.current(ctx)
+	if err != nil {
+		return nil, ev, err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT s.id, s.slug, s.access, s.comments, s.premoderated, s.comments_close_days,
+	s.published_at FROM stories s
+WHERE s.slug = $1 AND `+visibleAt("$2"), nc.StorySlug, db.timeArg(now)).Scan(&st.ID, &st.Slug, &st.Access, &st.Comments,
+		&st.Premoderated, &st.CommentsCloseDays, timeCol{&st.PublishedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ev, errStoryNotFound()
 	} else if err != nil {
@@ -314,7 +336,7 @@ WHERE s.slug = $1 AND `+visibleAt("$2"), nc.StorySlug, db.timeArg(now)).Scan(&st
 	}
 
 	// The gate, on the author as stored now.
-	in := masthead.GateInput{CommentsEnabled: cs.settings.Enabled, Story: &st}
+	in := masthead.GateInput{CommentsEnabled: pol.policy.Enabled, AutoCloseDays: pol.policy.AutoCloseDays, Story: &st}
 	author, err := db.findCommenter(ctx, tx, nc.AuthorID)
 	if err != nil && !isNotFound(err) {
 		return nil, ev, err
@@ -385,6 +407,18 @@ FROM comments WHERE author_id = $1 AND created_at > $3`,
 		return nil, ev, masthead.FieldError("body", masthead.Msg(masthead.MsgCommentDuplicate))
 	}
 
+	// The commenting policy: refuse, hold or publish.
+	verdict, err := cs.moderate(ctx, tx, pol, &author.Account, &st, typed, false)
+	if err != nil {
+		return nil, ev, err
+	}
+	if err := verdict.Err(); err != nil {
+		return nil, ev, err
+	}
+	if verdict.Action == masthead.VerdictHold {
+		c.Status = masthead.CommentPending
+	}
+
 	// Store it and count it.
 	nullID := func(id int64) any {
 		if id == 0 {
@@ -393,11 +427,19 @@ FROM comments WHERE author_id = $1 AND created_at > $3`,
 		return id
 	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO comments (story_id, parent_id, root_id, reply_to_id, depth,
-	author_id, body, body_html, status, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+	author_id, body, body_html, status, hold_reason, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
 		st.ID, nullID(c.ParentID), nullID(c.RootID), nullID(replyToID), c.Depth, c.AuthorID, c.Body, c.BodyHTML,
-		string(c.Status), db.timeArg(now)).Scan(&c.ID); err != nil {
+		string(c.Status), verdict.HoldReason, db.timeArg(now)).Scan(&c.ID); err != nil {
 		return nil, ev, fmt.Errorf("insert comment: %w", err)
+	}
+	if c.Status == masthead.CommentPending {
+		// Held: not counted, no reply email, no public event, until a
+		// moderator approves it.
+		if c.RootID == 0 {
+			c.RootID = c.ID
+		}
+		return c, ev, nil
 	}
 	if c.RootID == 0 {
 		c.RootID = c.ID
@@ -482,9 +524,13 @@ func (db *DB) ownComment(ctx context.Context, tx *sql.Tx, id, accountID int64) (
 }
 
 // EditComment replaces the body of the account's own published comment
-// (EFORBIDDEN for another's, or one not published), within EditWindow of
-// posting it and while nobody has replied to it (EFORBIDDEN, saying which),
-// marking it edited.
+// (EFORBIDDEN for another's, or one not published), within the policy's
+// EditWindow of posting it and while nobody has replied to it
+// (EFORBIDDEN, saying which), marking it edited. The new body passes the
+// commenting policy again: a banned word refuses the edit (EINVALID, field
+// body), and what would hold a new comment (not the new-commenter rule)
+// sends this one back to review, pending and uncounted, with a "removed"
+// live event.
 func (cs *CommentService) EditComment(ctx context.Context, id, accountID int64, body string) (*masthead.Comment, error) {
 	body, err := masthead.NormalizeCommentBody(body, cs.settings.MaxLength)
 	if err != nil {
@@ -492,6 +538,11 @@ func (cs *CommentService) EditComment(ctx context.Context, id, accountID int64, 
 	}
 	db := cs.db
 	now := db.clock()
+	pol, err := cs.Policy.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	window := pol.policy.EditWindow
 	var c *masthead.Comment
 	err = cs.commit(ctx, func(tx *sql.Tx, evs *[]masthead.CommentEvent) error {
 		r, err := db.ownComment(ctx, tx, id, accountID)
@@ -501,8 +552,10 @@ func (cs *CommentService) EditComment(ctx context.Context, id, accountID int64, 
 		switch {
 		case r.Status != masthead.CommentPublished:
 			return errCommentForbidden(masthead.MsgCommentNotEditable)
-		case now.After(r.CreatedAt.Add(cs.settings.EditWindow)):
-			return errCommentForbidden(masthead.MsgCommentEditWindowOver, int(cs.settings.EditWindow/time.Minute))
+		case window <= 0:
+			return errCommentForbidden(masthead.MsgCommentEditOff)
+		case now.After(r.CreatedAt.Add(window)):
+			return errCommentForbidden(masthead.MsgCommentEditWindowOver, int(window/time.Minute))
 		case r.ReplyCount > 0:
 			return errCommentForbidden(masthead.MsgCommentEditHasReplies)
 		}
@@ -510,12 +563,29 @@ func (cs *CommentService) EditComment(ctx context.Context, id, accountID int64, 
 			c = r.comment()
 			return nil
 		}
+		// The policy again: banned words refuse the edit; what would
+		// hold a new comment sends this one back to review (see
+		// holdEdited).
+		verdict, err := cs.moderateEdit(ctx, tx, pol, r, body)
+		if err != nil {
+			return err
+		}
+		if err := verdict.Err(); err != nil {
+			return err
+		}
 		r.Body, r.BodyHTML, r.EditedAt, r.UpdatedAt = body, masthead.RenderCommentBody(body), now, now
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET body = $1, body_html = $2, edited_at = $3, updated_at = $3
 WHERE id = $4`, r.Body, r.BodyHTML, db.timeArg(now), id); err != nil {
 			return fmt.Errorf("update comment: %w", err)
 		}
-		ev, err := db.addCommentEvent(ctx, tx, r.StoryID, "edited", id, now)
+		kind := "edited"
+		if verdict.Action == masthead.VerdictHold {
+			if err := holdEdited(ctx, tx, r, verdict.HoldReason); err != nil {
+				return err
+			}
+			kind = "removed"
+		}
+		ev, err := db.addCommentEvent(ctx, tx, r.StoryID, kind, id, now)
 		if err != nil {
 			return err
 		}
@@ -782,12 +852,13 @@ func sortKey(c *masthead.Comment, sort masthead.CommentSort) int64 {
 }
 
 // visibleTop is the condition that a top-level comment c is shown: it is
-// published, or a deleted placeholder with replies in its thread.
-const visibleTop = `(c.status = 'published' OR (c.status = 'deleted' AND c.thread_replies > 0))`
+// published, or a deleted or rejected placeholder with replies in its
+// thread.
+const visibleTop = `(c.status = 'published' OR (c.status IN ('deleted', 'rejected') AND c.thread_replies > 0))`
 
 // visibleReply is the condition that a reply c is shown: it is
-// published, or a deleted placeholder with replies.
-const visibleReply = `(c.status = 'published' OR (c.status = 'deleted' AND c.reply_count > 0))`
+// published, or a deleted or rejected placeholder with replies.
+const visibleReply = `(c.status = 'published' OR (c.status IN ('deleted', 'rejected') AND c.reply_count > 0))`
 
 // respectedBy is the column telling whether the account bound to param
 // has respected comment c.
@@ -811,7 +882,7 @@ func topPart(sort masthead.CommentSort, featured, keyed bool) string {
 		f, alias = "TRUE", "featured"
 	}
 	q := `SELECT * FROM (SELECT ` + commentColumns + `, ` + respectedBy("$2") + commentFrom + `
-WHERE c.story_id = $1 AND c.parent_id IS NULL AND c.featured = ` + f + ` AND ` + visibleTop
+WHERE c.story_id = $1 AND c.parent_id IS NULL AND c.featured = ` + f + ` AND (` + visibleTop + ` OR ` + ownPending("$2") + `)`
 	if keyed {
 		q += ` AND (` + col + `, c.id) ` + cmp + ` ($4, $5)`
 	}
@@ -850,7 +921,9 @@ WHERE c.root_id = $%d AND %s ORDER BY c.created_at, c.id LIMIT $2) AS t%d`,
 // FindComments returns a page of a story's threads (ENOTFOUND for an
 // unknown story): top-level comments, featured ones first and then in the
 // sort, at most Limit (PageSize by default, at most 100), each with its
-// first replies (at most 20, in order) and how many more it has. Deleted
+// first replies (at most 20, in order) and how many more it has. The
+// viewer's own pending comments appear too, to them alone (Status
+// pending); no other reader sees them, and they are not counted. Deleted
 // comments that have replies appear as placeholders. A page costs three
 // queries however many comments the story has: the story's count, the
 // top-level comments with their authors and the viewer's respects, and
@@ -907,7 +980,7 @@ func (cs *CommentService) FindComments(ctx context.Context, f masthead.CommentFi
 			}
 			args = append(args, key, after.id)
 		}
-		rows, err = query(ctx, tx, topSQL(f.Sort, after), args...)
+		rows, err = query(ctx, tx, topSQL(f.Sort, after)+ownPendingRepliesSQL(f.ViewerID), args...)
 		if err != nil {
 			return err
 		}
@@ -915,6 +988,7 @@ func (cs *CommentService) FindComments(ctx context.Context, f masthead.CommentFi
 		if err != nil {
 			return err
 		}
+		top, own := splitOwnReplies(top)
 		slices.SortStableFunc(top, func(a, b *commentRow) int { return compareTop(f.Sort, a, b) })
 		if len(top) > f.Limit {
 			top = top[:f.Limit]
@@ -932,6 +1006,7 @@ func (cs *CommentService) FindComments(ctx context.Context, f masthead.CommentFi
 			}
 		}
 		if len(roots) == 0 {
+			attachOwnPending(page.Threads, own)
 			return nil
 		}
 		// Pad the list of threads to a multiple of 10 (with ID 0, of no
@@ -966,6 +1041,7 @@ func (cs *CommentService) FindComments(ctx context.Context, f masthead.CommentFi
 			})
 			t.MoreReplies = max(0, t.MoreReplies)
 		}
+		attachOwnPending(page.Threads, own)
 		return nil
 	})
 	if err != nil {
@@ -975,7 +1051,9 @@ func (cs *CommentService) FindComments(ctx context.Context, f masthead.CommentFi
 }
 
 // scanComments scans rows of commentColumns and the viewer's respect, and
-// closes them.
+// closes them. A rejected comment reaches readers only as a placeholder
+// that keeps its replies in place: it is given to them as a deleted one,
+// without its text (see asPlaceholder).
 func scanComments(rows *sql.Rows) ([]*commentRow, error) {
 	defer rows.Close()
 	var out []*commentRow
@@ -984,9 +1062,18 @@ func scanComments(rows *sql.Rows) ([]*commentRow, error) {
 		if err := rows.Scan(r.dest(&r.Respected)...); err != nil {
 			return nil, err
 		}
+		r.asPlaceholder()
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// asPlaceholder makes a rejected comment, read for readers, look as a
+// deleted one does: no text, status deleted.
+func (r *commentRow) asPlaceholder() {
+	if r.Status == masthead.CommentRejected {
+		r.Status, r.Body, r.BodyHTML, r.Featured = masthead.CommentDeleted, "", "", false
+	}
 }
 
 func cmpInt[T int | int64](a, b T) int {

@@ -36,14 +36,14 @@ func NewStoryService(db *DB) *StoryService {
 // sections sec.
 const storyColumns = `s.id, s.slug, s.headline, s.dek, s.body, s.body_format, s.body_html,
 	s.status, s.access, s.comments, s.comment_count, s.published_at, s.created_at, s.updated_at,
-	sec.id, sec.slug, sec.name, sec.description, sec.position`
+	sec.id, sec.slug, sec.name, sec.description, sec.position, s.comments_close_days, s.premoderated`
 
 // listColumns are storyColumns for lists: the same shape, with the body and
 // its HTML left empty. No list shows a body, and copying tens of kilobytes
 // per story out of the database for nothing is what makes list pages slow.
 const listColumns = `s.id, s.slug, s.headline, s.dek, '', s.body_format, '',
 	s.status, s.access, s.comments, s.comment_count, s.published_at, s.created_at, s.updated_at,
-	sec.id, sec.slug, sec.name, sec.description, sec.position`
+	sec.id, sec.slug, sec.name, sec.description, sec.position, s.comments_close_days, s.premoderated`
 
 // visibleAt returns the condition that a story s is visible to readers at
 // the time bound to param.
@@ -59,6 +59,7 @@ func scanStory(sc interface{ Scan(...any) error }, extra ...any) (*masthead.Stor
 		&s.Status, &s.Access, &s.Comments, &s.CommentCount,
 		timeCol{&s.PublishedAt}, timeCol{&s.CreatedAt}, timeCol{&s.UpdatedAt},
 		&s.Section.ID, &s.Section.Slug, &s.Section.Name, &s.Section.Description, &s.Section.Position,
+		&s.CommentsCloseDays, &s.Premoderated,
 	}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
@@ -430,18 +431,20 @@ func (ss *StoryService) saveStory(ctx context.Context, tx *sql.Tx, s *masthead.S
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO stories
 	(slug, headline, dek, body, body_format, body_html, section_id, status, access, comments,
-	 published_at, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+	 published_at, created_at, updated_at, comments_close_days, premoderated)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (slug) DO UPDATE SET
 	headline = excluded.headline, dek = excluded.dek, body = excluded.body,
 	body_format = excluded.body_format, body_html = excluded.body_html,
 	section_id = excluded.section_id, status = excluded.status, access = excluded.access,
 	comments = excluded.comments, published_at = excluded.published_at,
+	comments_close_days = excluded.comments_close_days, premoderated = excluded.premoderated,
 	updated_at = $12
 RETURNING id, comment_count, created_at, updated_at`,
 		s.Slug, s.Headline, s.Dek, s.Body, string(s.BodyFormat), s.BodyHTML, s.Section.ID,
 		string(s.Status), string(s.Access), string(s.Comments),
 		ss.db.timeArg(s.PublishedAt), ss.db.timeArg(now), ss.db.timeArg(firstUpdate(s, now)),
+		s.CommentsCloseDays, s.Premoderated,
 	).Scan(&s.ID, &s.CommentCount, timeCol{&s.CreatedAt}, timeCol{&s.UpdatedAt})
 	if err != nil {
 		return fmt.Errorf("story: %w", err)

@@ -71,11 +71,16 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	if s.cfg.Audit != nil {
 		s.adminAuditRoutes(mux)
 	}
+	if s.cfg.Staff != nil {
+		s.adminStaffRoutes(mux)
+	}
 }
 
 // requireStaff returns the signed-in account if its role may use perm.
 // Otherwise it answers itself: a signed-out visitor is sent to sign in and
-// come back (an API request gets 401), anyone else gets a 403 page.
+// come back (an API request gets 401), an administrator without two-factor
+// sign-in is sent to set it up when the site has it (an API request gets
+// 403), anyone else gets a 403 page.
 func (s *Server) requireStaff(w http.ResponseWriter, r *http.Request, perm masthead.Permission) (*masthead.Account, bool) {
 	a, _ := s.viewer(r)
 	if a == nil {
@@ -92,6 +97,16 @@ func (s *Server) requireStaff(w http.ResponseWriter, r *http.Request, perm masth
 			back = r.URL.RequestURI()
 		}
 		s.redirect(w, r, "/signin?next="+queryEscape(back))
+		return nil, false
+	}
+	// A site without two-factor sign-in (Config.TwoFactor nil) could not
+	// let an administrator set it up, so only one with it requires it.
+	if a.Role == masthead.RoleAdmin && !a.TwoFactorEnabled && s.cfg.TwoFactor != nil {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.renderError(w, r, http.StatusForbidden, masthead.EFORBIDDEN, s.msg("twofactor.admin_required"))
+			return nil, false
+		}
+		s.redirect(w, r, "/account/security/two-factor?required=1")
 		return nil, false
 	}
 	if !a.Role.Can(perm) {
@@ -138,6 +153,9 @@ type adminView struct {
 	CanComp    bool
 	CanRevoke  bool
 	CompPlans  []option
+	// UserURL is the account's page of moderation history and actions,
+	// when the site has them.
+	UserURL string
 }
 
 // adminPlanRow is a plan in the staff list.
@@ -198,6 +216,22 @@ func (s *Server) handleAdmin(w http.ResponseWriter, r *http.Request, a *masthead
 	}
 	if s.plans != nil && a.Role.Can(masthead.PermUsers) {
 		p.Admin.Links = append(p.Admin.Links, s.link("/admin/subscribers", "admin.nav.subscribers"))
+	}
+	p.Admin.Links = append(p.Admin.Links, s.editorLinks(a)...)
+	if s.cfg.Moderation != nil && a.Role.Can(masthead.PermModerate) {
+		p.Admin.Links = append(p.Admin.Links, s.moderationLink(r))
+	}
+	if s.cfg.Users != nil && a.Role.Can(masthead.PermUsers) {
+		p.Admin.Links = append(p.Admin.Links, s.link("/admin/users", "users.nav"))
+	}
+	if s.cfg.Staff != nil && a.Role.Can(masthead.PermStaffAdmin) {
+		p.Admin.Links = append(p.Admin.Links, s.link("/admin/staff", "admin.nav.staff"))
+	}
+	if s.cfg.Audit != nil && a.Role.Can(masthead.PermAudit) {
+		p.Admin.Links = append(p.Admin.Links, s.link("/admin/audit", "admin.nav.audit"))
+	}
+	if s.cfg.Policy != nil && a.Role.Can(masthead.PermSettings) {
+		p.Admin.Links = append(p.Admin.Links, s.link("/admin/settings", "admin.nav.settings"))
 	}
 	if len(p.Admin.Links) == 0 {
 		p.Intro = s.msg("admin.nothing_yet")
@@ -561,6 +595,9 @@ func (s *Server) subscriberPage(r *http.Request, a *masthead.Account) (*page, er
 	row := s.subscriberRow(acct, plan, sub, s.now())
 	v.Subscriber = &row
 	v.Sub = s.subscriptionView(plan, sub)
+	if s.cfg.Users != nil {
+		v.UserURL = "/admin/users/" + strconv.FormatInt(id, 10)
+	}
 	for _, ev := range events {
 		e := adminEventRow{
 			At: s.formatDateTime(ev.At), AtISO: ev.At.UTC().Format(time.RFC3339),

@@ -23,6 +23,8 @@ func staffAccounts() map[string]*masthead.Account {
 		a.ID = int64(100 + i)
 		a.Role = role
 		a.Email = string(role) + "@example.com"
+		// Administrators must use two-factor sign-in to use /admin.
+		a.TwoFactorEnabled = role == masthead.RoleAdmin
 		out["tok-"+string(role)] = a
 	}
 	return out

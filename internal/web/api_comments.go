@@ -45,6 +45,9 @@ type apiThread struct {
 	Comment     apiComment   `json:"comment"`
 	Replies     []apiComment `json:"replies"`
 	MoreReplies int          `json:"more_replies"`
+	// NextReplies is the cursor of the thread's next replies
+	// (GET /api/v1/comments/{id}/replies?after=), "" when none are left.
+	NextReplies string `json:"next_replies,omitempty"`
 }
 
 // apiGate is the commenting gate's answer for the viewer.
@@ -171,6 +174,9 @@ func (s *Server) handleAPIComments(w http.ResponseWriter, r *http.Request) {
 	}
 	for i, t := range page.Threads {
 		th := apiThread{Comment: s.toAPIComment(t.Comment), Replies: make([]apiComment, len(t.Replies)), MoreReplies: t.MoreReplies}
+		if t.MoreReplies > 0 {
+			th.NextReplies = masthead.NextReplyCursor(t)
+		}
 		for j, c := range t.Replies {
 			th.Replies[j] = s.toAPIComment(c)
 		}

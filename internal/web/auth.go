@@ -44,6 +44,10 @@ func (s *Server) accountRoutes(mux *http.ServeMux) {
 
 	handle("GET /api/v1/me", s.handleAPIMe)
 	handle("PATCH /api/v1/me/profile", s.handleAPIProfile)
+
+	if s.cfg.TwoFactor != nil {
+		s.twoFactorRoutes(handle)
+	}
 }
 
 // localPath returns next if it is a path on this site, and "" if it is
@@ -199,6 +203,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	next := localPath(r.PostFormValue("next"))
 	a, token, err := s.accounts.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.client(r))
+	if s.secondStep(w, r, err, next) {
+		return
+	}
 	if err != nil {
 		p := s.authPage(r, "signin.heading")
 		p.Form = s.signInForm().fill(r)
@@ -304,6 +311,9 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 	}
 	token := r.PostFormValue("token")
 	a, session, err := s.accounts.ResetPassword(r.Context(), token, r.PostFormValue("password"), s.client(r))
+	if s.secondStep(w, r, err, "/account?reset=1") {
+		return
+	}
 	if err != nil {
 		p := s.authPage(r, "reset.heading")
 		p.Form = s.resetForm()

@@ -32,6 +32,7 @@ func (s *Server) commentRoutes(mux *http.ServeMux) {
 
 	handle("POST /stories/{slug}/comments", s.handlePostComment)
 	handle("GET /comments/{id}", s.handleCommentPermalink)
+	handle("GET /stories/{slug}/comments/{id}/replies", s.handleCommentReplies)
 	handle("POST /comments/{id}/edit", s.handleEditComment)
 	handle("POST /comments/{id}/delete", s.handleDeleteComment)
 	handle("POST /comments/{id}/report", s.handleReportComment)
@@ -43,6 +44,7 @@ func (s *Server) commentRoutes(mux *http.ServeMux) {
 	handle("DELETE /api/v1/comments/{id}", s.handleAPIDeleteComment)
 	handle("POST /api/v1/comments/{id}/respect", s.handleAPIRespectComment)
 	handle("POST /api/v1/comments/{id}/report", s.handleAPIReportComment)
+	handle("GET /api/v1/comments/{id}/replies", s.handleAPICommentReplies)
 
 	if s.live != nil {
 		handle("GET /stories/{slug}/comments/live", s.handleCommentsLive)
@@ -75,6 +77,8 @@ type commentsView struct {
 	// Script is what the section tells comments.js, which the page loads
 	// when it is set (the threads are shown).
 	Script *commentsScript
+	// Replies is the page of one thread's replies, on that page only.
+	Replies *repliesView
 }
 
 // commentsScript is what comments.js reads from the comment section's
@@ -116,6 +120,9 @@ type threadView struct {
 	Comment     commentView
 	Replies     []commentView
 	MoreReplies string
+	// MoreHref is the page of the replies after these, which
+	// comments.js fetches and puts in place.
+	MoreHref string
 }
 
 // commentView is one comment as a page shows it, with what its viewer may
@@ -131,6 +138,9 @@ type commentView struct {
 	Featured bool
 	// Removed is a deleted comment's placeholder: no author, no body.
 	Removed bool
+	// Pending is the viewer's own comment held for review, which only
+	// they see, marked as awaiting review.
+	Pending bool
 	Body    template.HTML
 	Edited  bool
 
@@ -195,7 +205,8 @@ func commentAnchor(slug string, id int64) string {
 // may read if canRead. rs, when the page decided the read, gives the
 // viewer's effective plan. Lookups the gate would not reach are skipped.
 func (s *Server) commentGate(ctx context.Context, a *masthead.Account, st *masthead.Story, rs *readState, canRead bool) (masthead.GateDecision, error) {
-	in := masthead.GateInput{CommentsEnabled: s.cfg.CommentSettings.Enabled, Story: st, Viewer: a, CanRead: canRead}
+	pol := s.commentPolicy(ctx)
+	in := masthead.GateInput{CommentsEnabled: pol.Enabled, AutoCloseDays: pol.AutoCloseDays, Story: st, Viewer: a, CanRead: canRead}
 	if a != nil && in.CommentsEnabled && st.Comments == masthead.CommentsOpen && canRead {
 		switch {
 		case rs != nil && rs.plan != nil:
@@ -389,13 +400,10 @@ func hasReplyBox(threads []threadView, parentID int64) bool {
 
 // countLabel is "1 comment", "7 comments" or "no comments yet".
 func (s *Server) countLabel(n int) string {
-	switch n {
-	case 0:
+	if n == 0 {
 		return s.msg("comments.none")
-	case 1:
-		return s.msg("comments.count_one")
 	}
-	return s.msg("comments.count", n)
+	return s.views.commentCount(n)
 }
 
 // newBox returns a comment form.
@@ -412,12 +420,7 @@ func (s *Server) threadView(t *masthead.CommentThread, slug string, a *masthead.
 	for _, c := range t.Replies {
 		tv.Replies = append(tv.Replies, s.commentView(c, slug, a, canComment, refused))
 	}
-	switch {
-	case t.MoreReplies == 1:
-		tv.MoreReplies = s.msg("comments.more_reply")
-	case t.MoreReplies > 1:
-		tv.MoreReplies = s.msg("comments.more_replies", t.MoreReplies)
-	}
+	s.moreReplies(&tv, slug, t.Comment.ID, t.MoreReplies, masthead.NextReplyCursor(t))
 	return tv
 }
 
@@ -442,8 +445,9 @@ func (s *Server) commentView(c *masthead.Comment, slug string, a *masthead.Accou
 	}
 	v.Body = template.HTML(c.BodyHTML) // rendered by masthead.RenderCommentBody when saved
 	v.Edited = c.Edited()
+	v.Pending = c.Status == masthead.CommentPending
 	v.Respects, v.Respected = c.Respects, c.Respected
-	v.RespectsLabel = s.msg("comments.respects", c.Respects)
+	v.RespectsLabel = s.msg("comments.respects", s.views.number(int64(c.Respects)))
 	own := a != nil && c.AuthorID == a.ID
 	published := c.Status == masthead.CommentPublished
 	if a != nil && !own && published {
@@ -460,7 +464,7 @@ func (s *Server) commentView(c *masthead.Comment, slug string, a *masthead.Accou
 			v.Reply.Value, v.Reply.Error, v.Reply.Open = refused.Body, masthead.ErrorMessage(refused.Err), true
 		}
 	}
-	if own && published && c.ReplyCount == 0 && s.now().Sub(c.CreatedAt) < s.cfg.CommentSettings.EditWindow {
+	if own && published && c.ReplyCount == 0 && s.now().Sub(c.CreatedAt) < s.editWindow() {
 		v.Edit = s.newBox("edit-"+id, "/comments/"+id+"/edit", slug, 0, s.msg("comments.edit_label"), s.msg("comments.save"))
 		v.Edit.Value = c.Body
 	}
@@ -540,7 +544,7 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.comments.PostComment(r.Context(), masthead.NewComment{StorySlug: slug, ParentID: in.ParentID, AuthorID: a.ID, Body: in.Body})
 	if err == nil {
-		s.redirect(w, r, commentAnchor(slug, c.ID))
+		s.redirect(w, r, s.commentPlace(r.Context(), slug, c.ID))
 		return
 	}
 	status := ErrorStatus(masthead.ErrorCode(err))
@@ -568,7 +572,10 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 // or the front page.
 func (s *Server) backToComment(r *http.Request, id int64) string {
 	if slug := r.PostFormValue("story"); masthead.ValidSlug(slug) {
-		return commentAnchor(slug, id)
+		return s.commentPlace(r.Context(), slug, id)
+	}
+	if u, err := s.commentURL(r.Context(), id); err == nil {
+		return u
 	}
 	if f, ok := s.comments.(CommentStoryFinder); ok {
 		if slug, err := f.CommentStorySlug(r.Context(), id); err == nil && masthead.ValidSlug(slug) {
@@ -675,22 +682,18 @@ func (s *Server) handleRespectComment(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, s.backToComment(r, id))
 }
 
-// handleCommentPermalink sends /comments/{id} to the comment on its
-// story's page (the first page of comments, for now).
+// handleCommentPermalink sends /comments/{id} to the comment on the page
+// of its story's comments (in the default order), or of its thread's
+// replies, that shows it.
 func (s *Server) handleCommentPermalink(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.commentID(w, r)
 	if !ok {
 		return
 	}
-	f, ok := s.comments.(CommentStoryFinder)
-	if !ok {
-		s.Error(w, r, masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgCommentNotFound)))
-		return
-	}
-	slug, err := f.CommentStorySlug(r.Context(), id)
+	u, err := s.commentURL(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.redirect(w, r, commentAnchor(slug, id))
+	s.redirect(w, r, u)
 }

@@ -171,10 +171,23 @@ type Config struct {
 	Policy masthead.PolicyService
 	// Moderation is the moderation queues; nil turns them off.
 	Moderation masthead.ModerationService
+	// ModerationPoll is how often the moderation page asks for the queue
+	// counts; default DefaultModerationPoll (10s), negative never.
+	ModerationPoll time.Duration
 	// Users is the moderators' actions on subscribers; nil turns them off.
 	Users masthead.UserService
 	// Audit reads the audit log; nil turns its page off.
 	Audit masthead.AuditService
+	// TwoFactor is two-factor sign-in: the second step of signing in and
+	// /account/security/two-factor. nil turns both off (a pending sign-in
+	// cannot be completed). Administrators need it to use /admin.
+	TwoFactor masthead.TwoFactorService
+	// Staff manages staff accounts and roles (/admin/staff); nil turns the
+	// page off. The audit log uses it to filter by a staff member's email.
+	Staff masthead.StaffService
+	// AuditPageSize is how many audit entries a page of the log shows;
+	// default DefaultAuditPageSize (50).
+	AuditPageSize int
 
 	// LiveHeartbeat is how often an idle live stream sends a comment to
 	// keep proxies from closing it; default DefaultLiveHeartbeat (25s).

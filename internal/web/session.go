@@ -53,6 +53,10 @@ func (s *Server) sessions(next http.Handler) http.Handler {
 			if token := s.sessionToken(r); token != "" {
 				ri.token = token
 				s.authenticate(w, r, ri)
+				// A warning to acknowledge comes before any page.
+				if s.warningGate(w, r, ri.account) {
+					return
+				}
 			}
 		}
 		next.ServeHTTP(w, r)

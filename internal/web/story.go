@@ -231,6 +231,9 @@ func (s *Server) listPage(r *http.Request, list *masthead.StoryPage, after *mast
 func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 	st, err := s.cache.findStory(r.Context(), r.PathValue("slug"))
 	if err != nil {
+		if s.redirectOldSlug(w, r, err) {
+			return
+		}
 		s.Error(w, r, err)
 		return
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"time"
 
 	"masthead"
@@ -57,6 +58,9 @@ type viewFormats struct {
 	datetimeLayout string
 	sep, and       string
 	access         map[masthead.Access]string
+	// group separates groups of three digits in numbers ("2,400"), as
+	// the locale's catalogue says.
+	group string
 	// comments is true when the site has comments; commentOne and
 	// commentMany label a story's count.
 	comments                bool
@@ -70,6 +74,7 @@ func (s *Server) newViewFormats() *viewFormats {
 		datetimeLayout: s.msg("format.datetime"),
 		sep:            s.msg("list.separator"),
 		and:            s.msg("list.and"),
+		group:          s.msg("number.group"),
 		comments:       s.comments != nil,
 		commentOne:     s.msg("comments.count_one"),
 		commentMany:    s.msg("comments.count"),
@@ -89,11 +94,41 @@ func (f *viewFormats) listView(v *storyView, st *masthead.Story) {
 	v.PublishedISO = pub.Format(time.RFC3339)
 	v.Byline = f.byline(st.Authors)
 	if f.comments && st.CommentCount > 0 {
-		v.CommentsLabel = f.commentOne
-		if st.CommentCount != 1 {
-			v.CommentsLabel = fmt.Sprintf(f.commentMany, st.CommentCount)
-		}
+		v.CommentsLabel = f.commentCount(st.CommentCount)
 	}
+}
+
+// number formats a whole number for the locale: its digits in groups of
+// three, "2,400" in English.
+func (f *viewFormats) number(n int64) string {
+	digits := strconv.AppendInt(make([]byte, 0, 24), n, 10)
+	neg := digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	if len(digits) <= 3 {
+		return strconv.FormatInt(n, 10)
+	}
+	b := make([]byte, 0, len(digits)+len(digits)/3*len(f.group)+1)
+	if neg {
+		b = append(b, '-')
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b = append(b, f.group...)
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// commentCount labels a count of comments: "1 comment", "2,400
+// comments".
+func (f *viewFormats) commentCount(n int) string {
+	if n == 1 {
+		return f.commentOne
+	}
+	return fmt.Sprintf(f.commentMany, f.number(int64(n)))
 }
 
 // fullView returns what the story page shows of st.

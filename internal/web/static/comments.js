@@ -4,7 +4,8 @@
 // With it: a character counter under each comment box; posting, replying
 // and editing without leaving the page (through the JSON API, after which
 // the section is fetched again, so that its markup stays the server's);
-// and live updates over Server-Sent Events — new comments wait behind an
+// "show N more replies" in place (the server's page of those replies,
+// fetched); and live updates over Server-Sent Events — new comments wait behind an
 // "N new comments" button, edits and removals of comments on the page
 // apply in place. Everything it says comes from the section's data
 // attributes, which the server fills from its message catalogue.
@@ -285,6 +286,79 @@
   });
 
   initCounters();
+
+  // ---- More replies ----
+
+  // "Show N more replies" links to the page of those replies, which
+  // readers without JavaScript follow. Here it fetches that page and puts
+  // its replies in place under the thread, with its own link to the
+  // replies after them (or none), so the count of what remains updates.
+  async function showMoreReplies(link) {
+    const more = link.closest('.more-replies');
+    const thread = link.closest('.comment-thread');
+    if (!more || !thread || link.dataset.loading) {
+      return;
+    }
+    link.dataset.loading = '1';
+    link.setAttribute('aria-busy', 'true');
+    try {
+      const res = await fetch(link.href, {
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { Accept: 'text/html' },
+      });
+      if (!res.ok) {
+        throw new Error('comments: replies: ' + res.status);
+      }
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      const fresh = doc.querySelector('#comments .comment-thread');
+      if (!fresh) {
+        throw new Error('comments: replies: no thread');
+      }
+      let list = thread.querySelector(':scope > .comment-replies');
+      if (!list) {
+        list = document.createElement('ol');
+        list.className = 'comment-replies';
+        more.before(list);
+      }
+      let first = null;
+      fresh.querySelectorAll(':scope > .comment-replies > li').forEach((li) => {
+        const comment = li.querySelector('article[id]');
+        if (comment && document.getElementById(comment.id)) {
+          return; // already on the page
+        }
+        const node = document.adoptNode(li);
+        list.append(node);
+        first = first || comment;
+      });
+      const next = fresh.querySelector(':scope > .more-replies');
+      if (next) {
+        more.replaceWith(document.adoptNode(next));
+      } else {
+        more.remove();
+      }
+      initCounters();
+      if (first) {
+        first.tabIndex = -1;
+        first.focus();
+      }
+    } catch (err) {
+      // Not in place: go to the page of those replies instead.
+      location.assign(link.href);
+    } finally {
+      delete link.dataset.loading;
+      link.removeAttribute('aria-busy');
+    }
+  }
+
+  document.addEventListener('click', (e) => {
+    const link = e.target instanceof Element ? e.target.closest('#comments .more-replies a[href]') : null;
+    if (!link || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) {
+      return;
+    }
+    e.preventDefault();
+    showMoreReplies(link);
+  });
 
   // ---- Live updates ----
 
