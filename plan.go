@@ -297,11 +297,15 @@ type PlanService interface {
 	// FreePlan returns the Free plan.
 	FreePlan(ctx context.Context) (*Plan, error)
 	// SavePlan creates the plan or updates the one with its slug,
-	// validated, and records who did it.
-	SavePlan(ctx context.Context, p *Plan, actorID int64) error
+	// validated. A staff actor needs PermPlans (EFORBIDDEN) and the save
+	// leaves an AuditPlanSave entry; the zero Actor is the system (the
+	// demo seeder, the command line), which needs no permission and
+	// leaves no entry.
+	SavePlan(ctx context.Context, p *Plan, actor Actor) error
 	// ArchivePlan stops offering a plan; its subscribers keep it. The
-	// Free plan cannot be archived. Plans are never deleted.
-	ArchivePlan(ctx context.Context, slug string, actorID int64) error
+	// Free plan cannot be archived. Plans are never deleted. The actor is
+	// as for SavePlan, with an AuditPlanArchive entry.
+	ArchivePlan(ctx context.Context, slug string, actor Actor) error
 }
 
 // SubscriptionService manages subscriptions and their history.
@@ -318,10 +322,13 @@ type SubscriptionService interface {
 
 	// GrantComplimentary puts the account on a plan until a date, without
 	// payment, replacing a complimentary or expired subscription (not a
-	// paid one: ECONFLICT).
-	GrantComplimentary(ctx context.Context, accountID int64, planSlug string, until time.Time, actorID int64) (*Subscription, error)
-	// RevokeComplimentary ends a complimentary subscription now.
-	RevokeComplimentary(ctx context.Context, accountID int64, actorID int64) error
+	// paid one: ECONFLICT). A staff actor needs PermPlans (EFORBIDDEN)
+	// and the grant leaves an AuditCompGrant entry; the zero Actor is the
+	// system, which needs no permission and leaves no entry.
+	GrantComplimentary(ctx context.Context, accountID int64, planSlug string, until time.Time, actor Actor) (*Subscription, error)
+	// RevokeComplimentary ends a complimentary subscription now. The
+	// actor is as for GrantComplimentary, with an AuditCompRevoke entry.
+	RevokeComplimentary(ctx context.Context, accountID int64, actor Actor) error
 
 	// StripeCustomer returns the account's Stripe customer ID, or "".
 	StripeCustomer(ctx context.Context, accountID int64) (string, error)

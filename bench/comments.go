@@ -104,7 +104,7 @@ func (cs *commentServices) ensureStory(ctx context.Context, slug string, r *rand
 // createCommenters creates n subscribers who may comment (display name,
 // the bench plan granted) with emails prefix-i@bench.example.
 func (cs *commentServices) createCommenters(ctx context.Context, prefix string, n int) ([]string, error) {
-	if err := cs.plans.SavePlan(ctx, benchPlan(), 0); err != nil {
+	if err := cs.plans.SavePlan(ctx, benchPlan(), masthead.Actor{}); err != nil {
 		return nil, fmt.Errorf("save plan: %w", err)
 	}
 	var emails []string
@@ -119,7 +119,7 @@ func (cs *commentServices) createCommenters(ctx context.Context, prefix string, 
 				return nil, fmt.Errorf("display name of %s: %w", email, err)
 			}
 		}
-		if _, err := cs.subs.GrantComplimentary(ctx, a.ID, benchPlanSlug, time.Now().Add(365*24*time.Hour), 0); err != nil {
+		if _, err := cs.subs.GrantComplimentary(ctx, a.ID, benchPlanSlug, time.Now().Add(365*24*time.Hour), masthead.Actor{}); err != nil {
 			return nil, fmt.Errorf("plan of %s: %w", email, err)
 		}
 		emails = append(emails, email)

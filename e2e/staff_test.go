@@ -69,11 +69,12 @@ func TestStaffJourney(t *testing.T) {
 	if got := run(t, ed, "read the headline", chromedp.Evaluate[string](`document.querySelector('form[action="/admin/stories/new"] [name=headline]').value`)); got != headline {
 		t.Fatalf("after the preview the headline is %q, want %q", got, headline)
 	}
+	run(t, ed, "choose the first section", chromedp.Evaluate[any](`document.querySelector('select[name=section]').selectedIndex = 1`))
 	at := time.Now().UTC().Add(8 * time.Second)
 	run(t, ed, "choose to schedule", chromedp.Evaluate[any](`document.querySelector('input[name=status][value=scheduled]').click()`))
 	run(t, ed, "set the time", chromedp.Evaluate[any](`document.querySelector('[name=published_at]').value = `+quoteJS(at.Format("2006-01-02T15:04:05"))))
 	if status := ed.submit(t, "/admin/stories/new"); status != 200 {
-		t.Fatalf("save the story: status %d", status)
+		t.Fatalf("save the story: status %d: %s", status, run(t, ed, "errors", chromedp.Evaluate[string](`document.querySelector("main").innerText.slice(0, 1500)`)))
 	}
 	ed.checkPage(t, "the story editor, after scheduling")
 	slug := "harbour-ferry-timetable-returns-to-winter-hours"

@@ -215,6 +215,10 @@ type serveConfig struct {
 	GCPercent           int
 	comments            commentFlags
 	live                liveFlags
+
+	// onListening, if set, is given the site once it serves at url; the
+	// authorisation matrix test reads the staff routes through it.
+	onListening func(site *web.Server, url string)
 }
 
 // serveHelp introduces masthead serve's flags.

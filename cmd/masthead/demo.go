@@ -61,7 +61,7 @@ func seedDemo(ctx context.Context, s demoServices, now time.Time, logger *slog.L
 	logger.Info("demo newsroom created", "sections", len(sections), "stories", len(list), "visible", visible)
 
 	for _, p := range demo.Plans() {
-		if err := s.plans.SavePlan(ctx, p, 0); err != nil {
+		if err := s.plans.SavePlan(ctx, p, masthead.Actor{}); err != nil {
 			return fmt.Errorf("demo: plan %s: %w", p.Slug, err)
 		}
 	}
@@ -81,7 +81,7 @@ func seedDemo(ctx context.Context, s demoServices, now time.Time, logger *slog.L
 			}
 		}
 		if d.Plan != "" && d.Plan != "free" {
-			if _, err := s.subscriptions.GrantComplimentary(ctx, a.ID, d.Plan, now.Add(demo.CompPeriod), 0); err != nil {
+			if _, err := s.subscriptions.GrantComplimentary(ctx, a.ID, d.Plan, now.Add(demo.CompPeriod), masthead.Actor{}); err != nil {
 				return fmt.Errorf("demo: plan of %s: %w", d.Email, err)
 			}
 		}
@@ -108,7 +108,7 @@ func seedDemoComments(ctx context.Context, s demoServices, now time.Time, logger
 		if _, err := s.accounts.SetProfile(ctx, a.ID, c.DisplayName, c.About); err != nil {
 			return fmt.Errorf("demo: display name of %s: %w", c.Email, err)
 		}
-		if _, err := s.subscriptions.GrantComplimentary(ctx, a.ID, c.Plan, now.Add(demo.CompPeriod), 0); err != nil {
+		if _, err := s.subscriptions.GrantComplimentary(ctx, a.ID, c.Plan, now.Add(demo.CompPeriod), masthead.Actor{}); err != nil {
 			return fmt.Errorf("demo: plan of %s: %w", c.Email, err)
 		}
 	}

@@ -258,6 +258,9 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("masthead listening", "addr", ln.Addr().String(), "url", baseURL,
 		"database", db.Dialect(), "version", versionString())
+	if cfg.onListening != nil {
+		cfg.onListening(site, baseURL)
+	}
 
 	select {
 	case err := <-served:

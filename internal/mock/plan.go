@@ -16,8 +16,8 @@ type PlanService struct {
 	FindPlansFn      func(ctx context.Context, includeArchived bool) ([]*masthead.Plan, error)
 	FindPlanBySlugFn func(ctx context.Context, slug string) (*masthead.Plan, error)
 	FreePlanFn       func(ctx context.Context) (*masthead.Plan, error)
-	SavePlanFn       func(ctx context.Context, p *masthead.Plan, actorID int64) error
-	ArchivePlanFn    func(ctx context.Context, slug string, actorID int64) error
+	SavePlanFn       func(ctx context.Context, p *masthead.Plan, actor masthead.Actor) error
+	ArchivePlanFn    func(ctx context.Context, slug string, actor masthead.Actor) error
 }
 
 // FindPlans calls FindPlansFn.
@@ -45,19 +45,19 @@ func (s *PlanService) FreePlan(ctx context.Context) (*masthead.Plan, error) {
 }
 
 // SavePlan calls SavePlanFn.
-func (s *PlanService) SavePlan(ctx context.Context, p *masthead.Plan, actorID int64) error {
+func (s *PlanService) SavePlan(ctx context.Context, p *masthead.Plan, actor masthead.Actor) error {
 	if s.SavePlanFn == nil {
 		panic("mock: PlanService.SavePlan called but SavePlanFn is nil")
 	}
-	return s.SavePlanFn(ctx, p, actorID)
+	return s.SavePlanFn(ctx, p, actor)
 }
 
 // ArchivePlan calls ArchivePlanFn.
-func (s *PlanService) ArchivePlan(ctx context.Context, slug string, actorID int64) error {
+func (s *PlanService) ArchivePlan(ctx context.Context, slug string, actor masthead.Actor) error {
 	if s.ArchivePlanFn == nil {
 		panic("mock: PlanService.ArchivePlan called but ArchivePlanFn is nil")
 	}
-	return s.ArchivePlanFn(ctx, slug, actorID)
+	return s.ArchivePlanFn(ctx, slug, actor)
 }
 
 // Compile-time check that SubscriptionService implements the domain interface.
@@ -69,8 +69,8 @@ type SubscriptionService struct {
 	CurrentSubscriptionFn func(ctx context.Context, accountID int64) (*masthead.Subscription, error)
 	EffectivePlanFn       func(ctx context.Context, accountID int64) (*masthead.Plan, *masthead.Subscription, error)
 	SubscriptionEventsFn  func(ctx context.Context, accountID int64) ([]*masthead.SubscriptionEvent, error)
-	GrantComplimentaryFn  func(ctx context.Context, accountID int64, planSlug string, until time.Time, actorID int64) (*masthead.Subscription, error)
-	RevokeComplimentaryFn func(ctx context.Context, accountID int64, actorID int64) error
+	GrantComplimentaryFn  func(ctx context.Context, accountID int64, planSlug string, until time.Time, actor masthead.Actor) (*masthead.Subscription, error)
+	RevokeComplimentaryFn func(ctx context.Context, accountID int64, actor masthead.Actor) error
 	StripeCustomerFn      func(ctx context.Context, accountID int64) (string, error)
 	ApplyStripeEventFn    func(ctx context.Context, ev masthead.StripeEvent) (applied bool, err error)
 	FindSubscribersFn     func(ctx context.Context, f masthead.SubscriberFilter) (*masthead.SubscriberPage, error)
@@ -101,19 +101,19 @@ func (s *SubscriptionService) SubscriptionEvents(ctx context.Context, accountID 
 }
 
 // GrantComplimentary calls GrantComplimentaryFn.
-func (s *SubscriptionService) GrantComplimentary(ctx context.Context, accountID int64, planSlug string, until time.Time, actorID int64) (*masthead.Subscription, error) {
+func (s *SubscriptionService) GrantComplimentary(ctx context.Context, accountID int64, planSlug string, until time.Time, actor masthead.Actor) (*masthead.Subscription, error) {
 	if s.GrantComplimentaryFn == nil {
 		panic("mock: SubscriptionService.GrantComplimentary called but GrantComplimentaryFn is nil")
 	}
-	return s.GrantComplimentaryFn(ctx, accountID, planSlug, until, actorID)
+	return s.GrantComplimentaryFn(ctx, accountID, planSlug, until, actor)
 }
 
 // RevokeComplimentary calls RevokeComplimentaryFn.
-func (s *SubscriptionService) RevokeComplimentary(ctx context.Context, accountID int64, actorID int64) error {
+func (s *SubscriptionService) RevokeComplimentary(ctx context.Context, accountID int64, actor masthead.Actor) error {
 	if s.RevokeComplimentaryFn == nil {
 		panic("mock: SubscriptionService.RevokeComplimentary called but RevokeComplimentaryFn is nil")
 	}
-	return s.RevokeComplimentaryFn(ctx, accountID, actorID)
+	return s.RevokeComplimentaryFn(ctx, accountID, actor)
 }
 
 // StripeCustomer calls StripeCustomerFn.

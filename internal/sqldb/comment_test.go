@@ -80,7 +80,7 @@ func (f *commentsFixture) subscriber(name, plan string) *masthead.Account {
 		}
 	}
 	if plan != "" {
-		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, plan, f.clk.Now().AddDate(1, 0, 0), 0); err != nil {
+		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, plan, f.clk.Now().AddDate(1, 0, 0), masthead.Actor{}); err != nil {
 			f.t.Fatalf("GrantComplimentary(%q): %v", plan, err)
 		}
 	}

@@ -20,3 +20,6 @@ func (db *DB) WriteAudit(ctx context.Context, actor masthead.Actor, action, targ
 			Before: before, After: after, Reason: reason}, now)
 	})
 }
+
+// OnBatch sets the hook told the size of each group commit of posts.
+func (cs *CommentService) OnBatch(fn func(n int)) { cs.onBatch = fn }

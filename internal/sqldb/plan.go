@@ -197,15 +197,24 @@ func (ps *PlanService) FreePlan(ctx context.Context) (*masthead.Plan, error) {
 // plan with its slug, replacing its prices; p's ID and times are set. The
 // stored plan decides whether p is the Free plan (p.Free is ignored: the
 // Free plan stays free, no other plan becomes free), the Free plan cannot
-// be archived, and an archived plan is never visible. actorID is not
-// recorded.
-func (ps *PlanService) SavePlan(ctx context.Context, p *masthead.Plan, actorID int64) error {
+// be archived, and an archived plan is never visible. A staff actor needs
+// masthead.PermPlans (EFORBIDDEN) and the save writes an AuditPlanSave
+// entry in its transaction; the zero Actor is the system, which needs no
+// permission and writes none.
+func (ps *PlanService) SavePlan(ctx context.Context, p *masthead.Plan, actor masthead.Actor) error {
+	if err := requirePlans(actor); err != nil {
+		return err
+	}
 	p.Normalize()
 	now := ps.db.clock()
 	err := ps.db.writeTx(ctx, func(tx *sql.Tx) error {
 		existing, err := findPlan(ctx, tx, `p.slug = $1`, p.Slug)
 		if err != nil && !isNotFound(err) {
 			return err
+		}
+		var before any
+		if existing != nil {
+			before = planAuditState(existing)
 		}
 		p.Free = existing != nil && existing.Free
 		if err := p.Validate(); err != nil {
@@ -249,7 +258,11 @@ VALUES ($1, $2, $3, $4, $5)`, p.ID, string(pr.Interval), pr.Amount, pr.Currency,
 				return fmt.Errorf("insert plan price: %w", err)
 			}
 		}
-		return nil
+		if actor.ID == 0 {
+			return nil
+		}
+		return ps.db.writeAudit(ctx, tx, actor, auditRecord{Action: masthead.AuditPlanSave, TargetType: "plan",
+			TargetID: p.ID, Before: before, After: planAuditState(p)}, now)
 	})
 	if err != nil {
 		return wrapUnlessApp("save plan", err)
@@ -259,8 +272,12 @@ VALUES ($1, $2, $3, $4, $5)`, p.ID, string(pr.Interval), pr.Amount, pr.Currency,
 
 // ArchivePlan stops offering the plan with the slug: it is archived and
 // hidden, and its subscribers keep it. The Free plan cannot be archived
-// (EINVALID).
-func (ps *PlanService) ArchivePlan(ctx context.Context, slug string, actorID int64) error {
+// (EINVALID). The actor is as for SavePlan, with an AuditPlanArchive
+// entry.
+func (ps *PlanService) ArchivePlan(ctx context.Context, slug string, actor masthead.Actor) error {
+	if err := requirePlans(actor); err != nil {
+		return err
+	}
 	now := ps.db.clock()
 	err := ps.db.writeTx(ctx, func(tx *sql.Tx) error {
 		p, err := findPlan(ctx, tx, `p.slug = $1`, slug)
@@ -270,14 +287,50 @@ func (ps *PlanService) ArchivePlan(ctx context.Context, slug string, actorID int
 		if p.Free {
 			return masthead.Errorf(masthead.EINVALID, "%s", masthead.Msg(masthead.MsgPlanFreeArchive))
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE plans SET archived = $1, visible = $2, updated_at = $3 WHERE id = $4`,
-			true, false, ps.db.timeArg(now), p.ID)
-		return err
+		before := planAuditState(p)
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET archived = $1, visible = $2, updated_at = $3 WHERE id = $4`,
+			true, false, ps.db.timeArg(now), p.ID); err != nil {
+			return fmt.Errorf("archive plan: %w", err)
+		}
+		if actor.ID == 0 {
+			return nil
+		}
+		p.Archived, p.Visible = true, false
+		return ps.db.writeAudit(ctx, tx, actor, auditRecord{Action: masthead.AuditPlanArchive, TargetType: "plan",
+			TargetID: p.ID, Before: before, After: planAuditState(p)}, now)
 	})
 	if err != nil {
 		return wrapUnlessApp("archive plan", err)
 	}
 	return nil
+}
+
+// requirePlans returns EFORBIDDEN unless actor may manage plans and
+// complimentary subscriptions. The zero Actor (ID 0) is the system: the
+// demo seeder, the command line and Stripe webhooks, which need no
+// permission.
+func requirePlans(actor masthead.Actor) error {
+	if actor.ID == 0 {
+		return nil
+	}
+	return actor.Require(masthead.PermPlans)
+}
+
+// planAudit is a plan's state as the audit log keeps it.
+type planAudit struct {
+	Name     string           `json:"name"`
+	Visible  bool             `json:"visible"`
+	Archived bool             `json:"archived"`
+	Prices   []masthead.Price `json:"prices"`
+}
+
+// planAuditState returns p's state for its audit entries.
+func planAuditState(p *masthead.Plan) planAudit {
+	prices := p.Prices
+	if prices == nil {
+		prices = []masthead.Price{}
+	}
+	return planAudit{Name: p.Name, Visible: p.Visible, Archived: p.Archived, Prices: prices}
 }
 
 // plansByID returns every plan, archived or not, by ID, and the Free plan.

@@ -42,7 +42,7 @@ func premiumPlan() *masthead.Plan {
 func savePlans(t *testing.T, svc *sqldb.PlanService, plans ...*masthead.Plan) []*masthead.Plan {
 	t.Helper()
 	for _, p := range plans {
-		if err := svc.SavePlan(context.Background(), p, 0); err != nil {
+		if err := svc.SavePlan(context.Background(), p, masthead.Actor{}); err != nil {
 			t.Fatalf("SavePlan(%q): %v", p.Name, err)
 		}
 	}
@@ -131,11 +131,11 @@ func TestSavePlan(t *testing.T) {
 		// The freed Stripe price can be sold by another plan; a price
 		// another plan sells cannot.
 		other := &masthead.Plan{Name: "Other", Prices: []masthead.Price{{Interval: masthead.IntervalMonth, Amount: 1, Currency: "EUR", StripePriceID: "price_basic_month"}}}
-		if err := svc.SavePlan(ctx, other, 0); err != nil {
+		if err := svc.SavePlan(ctx, other, masthead.Actor{}); err != nil {
 			t.Errorf("SavePlan with a freed Stripe price: %v", err)
 		}
 		dup := &masthead.Plan{Name: "Dup", Prices: []masthead.Price{{Interval: masthead.IntervalMonth, Amount: 1, Currency: "EUR", StripePriceID: "price_premium_year"}}}
-		if err := svc.SavePlan(ctx, dup, 0); errCode(err) != masthead.EINVALID || masthead.ErrorField(err) != "prices" {
+		if err := svc.SavePlan(ctx, dup, masthead.Actor{}); errCode(err) != masthead.EINVALID || masthead.ErrorField(err) != "prices" {
 			t.Errorf("SavePlan with another plan's Stripe price = %v, want EINVALID about prices", err)
 		}
 		if _, err := svc.FindPlanBySlug(ctx, "dup"); errCode(err) != masthead.ENOTFOUND {
@@ -151,7 +151,7 @@ func TestSavePlan(t *testing.T) {
 			t.Errorf("Free plan after edit = %+v", free)
 		}
 		free.Prices = []masthead.Price{{Interval: masthead.IntervalMonth, Amount: 1, Currency: "EUR"}}
-		wantErr(t, "SavePlan(free with a price)", svc.SavePlan(ctx, free, 0), masthead.EINVALID, masthead.Msg(masthead.MsgPlanFreeHasPrice))
+		wantErr(t, "SavePlan(free with a price)", svc.SavePlan(ctx, free, masthead.Actor{}), masthead.EINVALID, masthead.Msg(masthead.MsgPlanFreeHasPrice))
 	})
 }
 
@@ -174,7 +174,7 @@ func TestSavePlanInvalid(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				p := basicPlan()
 				tt.mod(p)
-				err := svc.SavePlan(ctx, p, 0)
+				err := svc.SavePlan(ctx, p, masthead.Actor{})
 				if errCode(err) != masthead.EINVALID || masthead.ErrorField(err) != tt.field {
 					t.Errorf("SavePlan = %v (field %q), want EINVALID about %q", err, masthead.ErrorField(err), tt.field)
 				}
@@ -191,7 +191,7 @@ func TestArchivePlan(t *testing.T) {
 		ctx := context.Background()
 		svc := sqldb.NewPlanService(db)
 		savePlans(t, svc, basicPlan(), premiumPlan())
-		if err := svc.ArchivePlan(ctx, "basic", 1); err != nil {
+		if err := svc.ArchivePlan(ctx, "basic", masthead.Actor{}); err != nil {
 			t.Fatalf("ArchivePlan: %v", err)
 		}
 		plans, _ := svc.FindPlans(ctx, false)
@@ -206,13 +206,13 @@ func TestArchivePlan(t *testing.T) {
 		if err != nil || !got.Archived || got.Visible || len(got.Prices) != 2 {
 			t.Errorf("archived plan = %+v, %v; want archived, hidden, prices kept", got, err)
 		}
-		wantErr(t, "ArchivePlan(free)", svc.ArchivePlan(ctx, "free", 1), masthead.EINVALID, masthead.Msg(masthead.MsgPlanFreeArchive))
-		wantErr(t, "ArchivePlan(unknown)", svc.ArchivePlan(ctx, "gold", 1), masthead.ENOTFOUND, masthead.Msg(masthead.MsgPlanNotFound))
+		wantErr(t, "ArchivePlan(free)", svc.ArchivePlan(ctx, "free", masthead.Actor{}), masthead.EINVALID, masthead.Msg(masthead.MsgPlanFreeArchive))
+		wantErr(t, "ArchivePlan(unknown)", svc.ArchivePlan(ctx, "gold", masthead.Actor{}), masthead.ENOTFOUND, masthead.Msg(masthead.MsgPlanNotFound))
 		_, err = svc.FindPlanBySlug(ctx, "gold")
 		wantErr(t, "FindPlanBySlug(unknown)", err, masthead.ENOTFOUND, masthead.Msg(masthead.MsgPlanNotFound))
 		free, _ := svc.FreePlan(ctx)
 		free.Archived = true
-		wantErr(t, "SavePlan(archived free)", svc.SavePlan(ctx, free, 0), masthead.EINVALID, masthead.Msg(masthead.MsgPlanFreeArchive))
+		wantErr(t, "SavePlan(archived free)", svc.SavePlan(ctx, free, masthead.Actor{}), masthead.EINVALID, masthead.Msg(masthead.MsgPlanFreeArchive))
 		// Saving an archived plan as archived keeps it hidden.
 		got.Visible = true
 		savePlans(t, svc, got)

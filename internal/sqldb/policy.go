@@ -60,8 +60,12 @@ func compile(p masthead.CommentPolicy) *compiledPolicy {
 		suspect: masthead.CompileWords(p.SuspectWords)}
 }
 
-// current returns the policy in force, from the cache when it is fresh.
-func (ps *PolicyService) current(ctx context.Context) (*compiledPolicy, error) {
+// current returns the policy in force, from the cache when it is fresh,
+// otherwise read through q: a write path passes its transaction, so that
+// it never waits for a second connection while holding one (on
+// PostgreSQL, posters holding every pooled connection would each wait for
+// another, for ever).
+func (ps *PolicyService) current(ctx context.Context, q queryer) (*compiledPolicy, error) {
 	ps.mu.Lock()
 	if c := ps.cached; c != nil && time.Since(ps.loadedAt) < policyTTL {
 		ps.mu.Unlock()
@@ -69,7 +73,7 @@ func (ps *PolicyService) current(ctx context.Context) (*compiledPolicy, error) {
 	}
 	ps.mu.Unlock()
 	started := time.Now()
-	p, err := ps.load(ctx, ps.db.read)
+	p, err := ps.load(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: comment policy: %w", err)
 	}
@@ -109,7 +113,7 @@ func (ps *PolicyService) copyOf(p masthead.CommentPolicy) masthead.CommentPolicy
 // CommentPolicy returns the policy in force: the saved one, or the
 // defaults until one is saved. It may be up to a second old.
 func (ps *PolicyService) CommentPolicy(ctx context.Context) (*masthead.CommentPolicy, error) {
-	c, err := ps.current(ctx)
+	c, err := ps.current(ctx, ps.db.read)
 	if err != nil {
 		return nil, err
 	}

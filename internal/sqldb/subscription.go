@@ -256,8 +256,15 @@ FROM subscription_events WHERE account_id = $1 ORDER BY at DESC, id DESC`, accou
 // that no longer grants its plan; a paid subscription that still grants
 // its plan is ECONFLICT. until must be in the future (EINVALID). The
 // replaced subscription's Stripe IDs and version are kept, so that late
-// events of its Stripe subscription cannot overwrite the grant.
-func (ss *SubscriptionService) GrantComplimentary(ctx context.Context, accountID int64, planSlug string, until time.Time, actorID int64) (*masthead.Subscription, error) {
+// events of its Stripe subscription cannot overwrite the grant. A staff
+// actor needs masthead.PermPlans (EFORBIDDEN) and the grant writes an
+// AuditCompGrant entry in its transaction; the zero Actor is the system,
+// which needs no permission and writes none. The subscription event
+// records the actor's ID.
+func (ss *SubscriptionService) GrantComplimentary(ctx context.Context, accountID int64, planSlug string, until time.Time, actor masthead.Actor) (*masthead.Subscription, error) {
+	if err := requirePlans(actor); err != nil {
+		return nil, err
+	}
 	now := ss.db.clock()
 	until = storedTime(until)
 	if !until.After(now) {
@@ -302,10 +309,21 @@ func (ss *SubscriptionService) GrantComplimentary(ctx context.Context, accountID
 			return err
 		}
 		sub = next
-		return ss.db.addSubscriptionEvent(ctx, tx, &masthead.SubscriptionEvent{
+		if err := ss.db.addSubscriptionEvent(ctx, tx, &masthead.SubscriptionEvent{
 			AccountID: accountID, SubscriptionID: next.ID, Kind: subEventCompGranted,
-			Detail: plan.Slug + " until " + dateOnly(until), ActorID: actorID, At: now,
-		})
+			Detail: plan.Slug + " until " + dateOnly(until), ActorID: actor.ID, At: now,
+		}); err != nil {
+			return err
+		}
+		if actor.ID == 0 {
+			return nil
+		}
+		var before any
+		if cur != nil {
+			before = compAuditState(cur)
+		}
+		return ss.db.writeAudit(ctx, tx, actor, auditRecord{Action: masthead.AuditCompGrant, TargetType: "account",
+			TargetID: accountID, Before: before, After: compAuditState(next)}, now)
 	})
 	if err != nil {
 		return nil, wrapUnlessApp("grant complimentary", err)
@@ -314,8 +332,12 @@ func (ss *SubscriptionService) GrantComplimentary(ctx context.Context, accountID
 }
 
 // RevokeComplimentary ends the account's complimentary subscription now:
-// it expires. EINVALID if the subscription is not complimentary.
-func (ss *SubscriptionService) RevokeComplimentary(ctx context.Context, accountID int64, actorID int64) error {
+// it expires. EINVALID if the subscription is not complimentary. The
+// actor is as for GrantComplimentary, with an AuditCompRevoke entry.
+func (ss *SubscriptionService) RevokeComplimentary(ctx context.Context, accountID int64, actor masthead.Actor) error {
+	if err := requirePlans(actor); err != nil {
+		return err
+	}
 	now := ss.db.clock()
 	err := ss.db.writeTx(ctx, func(tx *sql.Tx) error {
 		if err := ss.db.lockAccount(ctx, tx, subscriptionLockClass, accountID); err != nil {
@@ -329,14 +351,22 @@ func (ss *SubscriptionService) RevokeComplimentary(ctx context.Context, accountI
 			return masthead.Errorf(masthead.EINVALID, "%s", masthead.Msg(masthead.MsgNotComplimentary))
 		}
 		prev := cur.Status
+		before := compAuditState(cur)
 		cur.Status, cur.CurrentPeriodEnd, cur.GraceEnd, cur.UpdatedAt = masthead.SubExpired, now, time.Time{}, now
 		if err := ss.db.saveSubscription(ctx, tx, cur); err != nil {
 			return err
 		}
-		return ss.db.addSubscriptionEvent(ctx, tx, &masthead.SubscriptionEvent{
+		if err := ss.db.addSubscriptionEvent(ctx, tx, &masthead.SubscriptionEvent{
 			AccountID: accountID, SubscriptionID: cur.ID, Kind: subEventCompRevoked,
-			Detail: planSlug(cur.Plan) + ": " + string(prev) + " → " + string(masthead.SubExpired), ActorID: actorID, At: now,
-		})
+			Detail: planSlug(cur.Plan) + ": " + string(prev) + " → " + string(masthead.SubExpired), ActorID: actor.ID, At: now,
+		}); err != nil {
+			return err
+		}
+		if actor.ID == 0 {
+			return nil
+		}
+		return ss.db.writeAudit(ctx, tx, actor, auditRecord{Action: masthead.AuditCompRevoke, TargetType: "account",
+			TargetID: accountID, Before: before, After: compAuditState(cur)}, now)
 	})
 	if err != nil {
 		return wrapUnlessApp("revoke complimentary", err)
@@ -574,6 +604,24 @@ func subscriptionChanges(cur, next *masthead.Subscription, fresh bool) []*masthe
 			Detail: dateOnly(cur.CurrentPeriodEnd) + " → " + dateOnly(next.CurrentPeriodEnd)})
 	}
 	return out
+}
+
+// compAudit is a subscription's state as the audit log keeps it for
+// complimentary grants and revocations.
+type compAudit struct {
+	Plan   string `json:"plan"`
+	Status string `json:"status"`
+	// Until is when the current period ends (RFC 3339, UTC), "" if never.
+	Until string `json:"until"`
+}
+
+// compAuditState returns sub's state for its audit entries.
+func compAuditState(sub *masthead.Subscription) compAudit {
+	st := compAudit{Plan: planSlug(sub.Plan), Status: string(sub.Status)}
+	if !sub.CurrentPeriodEnd.IsZero() {
+		st.Until = sub.CurrentPeriodEnd.UTC().Format(time.RFC3339)
+	}
+	return st
 }
 
 // planSlug returns p's slug for event details, "-" for no plan.

@@ -51,7 +51,7 @@ func TestComplimentarySurvivesDunningOfReplacedSubscription(t *testing.T) {
 				if slug, _ := f.effective(acc.ID); slug != "free" {
 					t.Fatalf("after grace: effective plan %q, want free", slug)
 				}
-				if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", t0.Add(60*24*time.Hour), 0); err != nil {
+				if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", t0.Add(60*24*time.Hour), masthead.Actor{}); err != nil {
 					t.Fatalf("GrantComplimentary: %v", err)
 				}
 

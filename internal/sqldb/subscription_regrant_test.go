@@ -47,7 +47,7 @@ func TestComplimentaryReplacedOnlyByRegrant(t *testing.T) {
 				f.apply(subEvent("evt_rg_created_"+tc.name, "customer.subscription.created", t0, acc.ID, n, "active", "price_premium_month", t0.Add(30*24*time.Hour)))
 				f.apply(subEvent("evt_rg_failed_"+tc.name, "invoice.payment_failed", t0.Add(time.Hour), acc.ID, n, "past_due", "", time.Time{}))
 				clk.Set(t0.Add(10 * 24 * time.Hour))
-				if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", t0.Add(60*24*time.Hour), 0); err != nil {
+				if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", t0.Add(60*24*time.Hour), masthead.Actor{}); err != nil {
 					t.Fatalf("GrantComplimentary: %v", err)
 				}
 				at := t0.Add(14 * 24 * time.Hour)

@@ -93,25 +93,29 @@ func TestComplimentary(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
 		ctx := context.Background()
 		f := newBilling(t, db, clk)
-		staff := f.account("staff@example.com")
+		staff, err := f.accts.CreateStaff(ctx, "staff@example.com", password, masthead.RoleAdmin)
+		if err != nil {
+			t.Fatalf("CreateStaff: %v", err)
+		}
+		as := masthead.Actor{ID: staff.ID, Role: staff.Role, IP: "192.0.2.5"}
 		acc := f.account("reader@example.com")
 
 		if slug, sub := f.effective(acc.ID); slug != "free" || sub != nil {
 			t.Errorf("EffectivePlan with no subscription = %q, %v; want free, nil", slug, sub)
 		}
-		_, err := f.subs.CurrentSubscription(ctx, acc.ID)
+		_, err = f.subs.CurrentSubscription(ctx, acc.ID)
 		wantErr(t, "CurrentSubscription(none)", err, masthead.ENOTFOUND, masthead.Msg(masthead.MsgSubscriptionNotFound))
-		_, err = f.subs.GrantComplimentary(ctx, acc.ID, "premium", epoch, staff.ID)
+		_, err = f.subs.GrantComplimentary(ctx, acc.ID, "premium", epoch, as)
 		wantErr(t, "GrantComplimentary(now)", err, masthead.EINVALID, masthead.Msg(masthead.MsgCompUntilPast))
-		_, err = f.subs.GrantComplimentary(ctx, acc.ID, "gold", epoch.Add(time.Hour), staff.ID)
+		_, err = f.subs.GrantComplimentary(ctx, acc.ID, "gold", epoch.Add(time.Hour), as)
 		wantErr(t, "GrantComplimentary(unknown plan)", err, masthead.ENOTFOUND, masthead.Msg(masthead.MsgPlanNotFound))
-		_, err = f.subs.GrantComplimentary(ctx, 999999, "premium", epoch.Add(time.Hour), staff.ID)
+		_, err = f.subs.GrantComplimentary(ctx, 999999, "premium", epoch.Add(time.Hour), as)
 		wantErr(t, "GrantComplimentary(unknown account)", err, masthead.ENOTFOUND, "")
-		err = f.subs.RevokeComplimentary(ctx, acc.ID, staff.ID)
+		err = f.subs.RevokeComplimentary(ctx, acc.ID, as)
 		wantErr(t, "RevokeComplimentary(none)", err, masthead.ENOTFOUND, masthead.Msg(masthead.MsgSubscriptionNotFound))
 
 		until := epoch.Add(30 * 24 * time.Hour)
-		sub, err := f.subs.GrantComplimentary(ctx, acc.ID, "premium", until, staff.ID)
+		sub, err := f.subs.GrantComplimentary(ctx, acc.ID, "premium", until, as)
 		if err != nil {
 			t.Fatalf("GrantComplimentary: %v", err)
 		}
@@ -132,7 +136,7 @@ func TestComplimentary(t *testing.T) {
 
 		// A grant replaces a grant; time passing its end ends it.
 		clk.Set(epoch.Add(time.Hour))
-		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", epoch.Add(2*time.Hour), staff.ID); err != nil {
+		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", epoch.Add(2*time.Hour), as); err != nil {
 			t.Fatalf("GrantComplimentary again: %v", err)
 		}
 		if slug, _ := f.effective(acc.ID); slug != "basic" {
@@ -144,11 +148,11 @@ func TestComplimentary(t *testing.T) {
 		}
 
 		// Revoking ends it now.
-		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "premium", until, staff.ID); err != nil {
+		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "premium", until, as); err != nil {
 			t.Fatalf("GrantComplimentary: %v", err)
 		}
 		clk.Set(epoch.Add(3 * time.Hour))
-		if err := f.subs.RevokeComplimentary(ctx, acc.ID, staff.ID); err != nil {
+		if err := f.subs.RevokeComplimentary(ctx, acc.ID, as); err != nil {
 			t.Fatalf("RevokeComplimentary: %v", err)
 		}
 		got = f.current(acc.ID)
@@ -178,7 +182,7 @@ func TestComplimentaryAndPaid(t *testing.T) {
 		end := epoch.Add(30 * 24 * time.Hour)
 
 		// A paid subscription replaces a complimentary one.
-		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", end, 0); err != nil {
+		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", end, masthead.Actor{}); err != nil {
 			t.Fatalf("GrantComplimentary: %v", err)
 		}
 		f.apply(subEvent("evt_1", "customer.subscription.created", epoch, acc.ID, 1, "active", "price_premium_month", end))
@@ -195,9 +199,9 @@ func TestComplimentaryAndPaid(t *testing.T) {
 		}
 
 		// It cannot be replaced by a complimentary one, nor revoked.
-		_, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", end, 0)
+		_, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", end, masthead.Actor{})
 		wantErr(t, "GrantComplimentary over paid", err, masthead.ECONFLICT, masthead.Msg(masthead.MsgSubscriptionPaid))
-		wantErr(t, "RevokeComplimentary of paid", f.subs.RevokeComplimentary(ctx, acc.ID, 0), masthead.EINVALID, masthead.Msg(masthead.MsgNotComplimentary))
+		wantErr(t, "RevokeComplimentary of paid", f.subs.RevokeComplimentary(ctx, acc.ID, masthead.Actor{}), masthead.EINVALID, masthead.Msg(masthead.MsgNotComplimentary))
 
 		// Once it has ended, it can; the late events of the old Stripe
 		// subscription change nothing.
@@ -206,7 +210,7 @@ func TestComplimentaryAndPaid(t *testing.T) {
 			t.Fatalf("after deleted = %+v", got)
 		}
 		clk.Set(epoch.Add(2 * time.Minute))
-		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", end, 0); err != nil {
+		if _, err := f.subs.GrantComplimentary(ctx, acc.ID, "basic", end, masthead.Actor{}); err != nil {
 			t.Fatalf("GrantComplimentary after expiry: %v", err)
 		}
 		if !f.apply(subEvent("evt_3", "customer.subscription.updated", epoch.Add(30*time.Second), acc.ID, 1, "active", "price_premium_month", end)) {
@@ -488,14 +492,14 @@ func TestFindSubscribers(t *testing.T) {
 			t.Fatalf("SetProfile: %v", err)
 		}
 		grant := func(id int64, plan string, until time.Time) {
-			if _, err := f.subs.GrantComplimentary(ctx, id, plan, until, 0); err != nil {
+			if _, err := f.subs.GrantComplimentary(ctx, id, plan, until, masthead.Actor{}); err != nil {
 				t.Fatalf("GrantComplimentary: %v", err)
 			}
 		}
 		grant(alice.ID, "premium", epoch.Add(30*24*time.Hour))
 		grant(bob.ID, "basic", epoch.Add(24*time.Hour))
 		grant(dave.ID, "basic", epoch.Add(30*24*time.Hour))
-		if err := f.subs.RevokeComplimentary(ctx, dave.ID, 0); err != nil {
+		if err := f.subs.RevokeComplimentary(ctx, dave.ID, masthead.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.accts.RequestDeletion(ctx, erin.ID, password, false); err != nil {

@@ -464,7 +464,7 @@ func (s *Server) handleAdminPlanSave(w http.ResponseWriter, r *http.Request, a *
 			return
 		}
 	}
-	if err := s.plans.SavePlan(ctx, pl, a.ID); err != nil {
+	if err := s.plans.SavePlan(ctx, pl, s.actor(r, a)); err != nil {
 		s.refuse(w, r, 0, "admin_plan", p, p.Form, err)
 		return
 	}
@@ -473,7 +473,7 @@ func (s *Server) handleAdminPlanSave(w http.ResponseWriter, r *http.Request, a *
 
 // handleAdminPlanArchive stops offering a plan; its subscribers keep it.
 func (s *Server) handleAdminPlanArchive(w http.ResponseWriter, r *http.Request, a *masthead.Account) {
-	if err := s.plans.ArchivePlan(r.Context(), r.PathValue("slug"), a.ID); err != nil {
+	if err := s.plans.ArchivePlan(r.Context(), r.PathValue("slug"), s.actor(r, a)); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -675,7 +675,7 @@ func (s *Server) handleAdminComp(w http.ResponseWriter, r *http.Request, a *mast
 		return
 	}
 	id := p.Admin.Subscriber.ID
-	if _, err := s.subs.GrantComplimentary(r.Context(), id, planSlug, until, a.ID); err != nil {
+	if _, err := s.subs.GrantComplimentary(r.Context(), id, planSlug, until, s.actor(r, a)); err != nil {
 		s.refuse(w, r, 0, "admin_subscriber", p, p.Form, err)
 		return
 	}
@@ -689,7 +689,7 @@ func (s *Server) handleAdminCompRevoke(w http.ResponseWriter, r *http.Request, a
 		s.handleNotFound(w, r)
 		return
 	}
-	if err := s.subs.RevokeComplimentary(r.Context(), id, a.ID); err != nil {
+	if err := s.subs.RevokeComplimentary(r.Context(), id, s.actor(r, a)); err != nil {
 		s.Error(w, r, err)
 		return
 	}

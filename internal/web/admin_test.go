@@ -38,7 +38,9 @@ type adminFixture struct {
 	archive []string
 	comps   []string
 	revoked []int64
-	filter  masthead.SubscriberFilter
+	// actors are the staff actors the services were called with.
+	actors []masthead.Actor
+	filter masthead.SubscriberFilter
 }
 
 func newAdminFixture(t *testing.T) *adminFixture {
@@ -61,11 +63,13 @@ func newAdminFixture(t *testing.T) *adminFixture {
 		return nil, masthead.Errorf(masthead.ENOTFOUND, "no such account")
 	}
 	planSvc := fakePlans(plans)
-	planSvc.SavePlanFn = func(ctx context.Context, p *masthead.Plan, actor int64) error {
+	planSvc.SavePlanFn = func(ctx context.Context, p *masthead.Plan, actor masthead.Actor) error {
+		f.actors = append(f.actors, actor)
 		f.saved = append(f.saved, p)
 		return nil
 	}
-	planSvc.ArchivePlanFn = func(ctx context.Context, slug string, actor int64) error {
+	planSvc.ArchivePlanFn = func(ctx context.Context, slug string, actor masthead.Actor) error {
+		f.actors = append(f.actors, actor)
 		if slug == "free" {
 			return masthead.Errorf(masthead.EINVALID, "%s", masthead.Msg(masthead.MsgPlanFreeArchive))
 		}
@@ -87,14 +91,16 @@ func newAdminFixture(t *testing.T) *adminFixture {
 			Next:        reader.ID,
 		}, nil
 	}
-	subs.GrantComplimentaryFn = func(ctx context.Context, id int64, slug string, until time.Time, actor int64) (*masthead.Subscription, error) {
+	subs.GrantComplimentaryFn = func(ctx context.Context, id int64, slug string, until time.Time, actor masthead.Actor) (*masthead.Subscription, error) {
+		f.actors = append(f.actors, actor)
 		if slug == "standard" {
 			return nil, masthead.Errorf(masthead.ECONFLICT, "%s", masthead.Msg(masthead.MsgSubscriptionPaid))
 		}
-		f.comps = append(f.comps, fmt.Sprintf("%d %s %s %d", id, slug, until.Format(time.RFC3339), actor))
+		f.comps = append(f.comps, fmt.Sprintf("%d %s %s %d/%s/%s", id, slug, until.Format(time.RFC3339), actor.ID, actor.Role, actor.IP))
 		return comp, nil
 	}
-	subs.RevokeComplimentaryFn = func(ctx context.Context, id int64, actor int64) error {
+	subs.RevokeComplimentaryFn = func(ctx context.Context, id int64, actor masthead.Actor) error {
+		f.actors = append(f.actors, actor)
 		f.revoked = append(f.revoked, id)
 		return nil
 	}
@@ -310,7 +316,7 @@ func TestAdminSubscribers(t *testing.T) {
 		if res.StatusCode != 303 || res.Header.Get("Location") != "/admin/subscribers/7?done=comp" {
 			t.Errorf("got %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		if len(f.comps) != 1 || f.comps[0] != "7 premium 2026-06-30T00:00:00Z 103" {
+		if len(f.comps) != 1 || f.comps[0] != "7 premium 2026-06-30T00:00:00Z 103/admin/192.0.2.1" {
 			t.Errorf("grants: %q", f.comps)
 		}
 	})
@@ -330,6 +336,10 @@ func TestAdminSubscribers(t *testing.T) {
 		res, _ := f.do(t, "admin", "POST", "/admin/subscribers/7/comp/revoke", nil)
 		if res.StatusCode != 303 || len(f.revoked) != 1 || f.revoked[0] != 7 {
 			t.Errorf("got %d, revoked %v", res.StatusCode, f.revoked)
+		}
+		want := masthead.Actor{ID: 103, Role: masthead.RoleAdmin, IP: "192.0.2.1"}
+		if n := len(f.actors); n == 0 || f.actors[n-1] != want {
+			t.Errorf("actors: got %+v, want the last %+v", f.actors, want)
 		}
 	})
 	t.Run("unknown subscriber", func(t *testing.T) {
