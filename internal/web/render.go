@@ -26,6 +26,35 @@ var templateFS embed.FS
 // and partials (partials.html for stories, forms.html for forms).
 type pages struct {
 	byName map[string]*template.Template
+	// staff are the staff pages, parsed at their first use: most
+	// instances never serve one, and each parsed page set costs memory
+	// for as long as the process runs.
+	staff map[string]*lazyPage
+}
+
+// lazyPage is a page set parsed when it is first needed.
+type lazyPage struct {
+	once  sync.Once
+	parse func() (*template.Template, error)
+	t     *template.Template
+	err   error
+}
+
+// lazyPagePrefix marks the pages parsed at first use.
+const lazyPagePrefix = "admin"
+
+// get returns the page set called name, parsing it first if it is a staff
+// page not yet used.
+func (ps *pages) get(name string) (*template.Template, error) {
+	if t, ok := ps.byName[name]; ok {
+		return t, nil
+	}
+	lp, ok := ps.staff[name]
+	if !ok {
+		return nil, fmt.Errorf("web: no page template %q", name)
+	}
+	lp.once.Do(func() { lp.t, lp.err = lp.parse() })
+	return lp.t, lp.err
 }
 
 // sharedTemplates are the template files that are not pages: the layout
@@ -71,8 +100,7 @@ func (s *Server) parseTemplates() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := &pages{byName: make(map[string]*template.Template, len(names))}
-	for _, name := range names {
+	parse := func(name string) (*template.Template, error) {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, fmt.Errorf("web: clone layout for %s: %w", name, err)
@@ -86,6 +114,18 @@ func (s *Server) parseTemplates() (*pages, error) {
 			}
 		}
 		if err := s.parseFile(t, name); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	ps := &pages{byName: make(map[string]*template.Template, len(names)), staff: map[string]*lazyPage{}}
+	for _, name := range names {
+		if strings.HasPrefix(name, lazyPagePrefix) {
+			ps.staff[name] = &lazyPage{parse: func() (*template.Template, error) { return parse(name) }}
+			continue
+		}
+		t, err := parse(name)
+		if err != nil {
 			return nil, err
 		}
 		ps.byName[name] = t
@@ -317,8 +357,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	err := s.chrome(name, p)
 	buf := getBuffer()
 	defer putBuffer(buf)
+	var t *template.Template
 	if err == nil {
-		err = s.pages.byName[name].ExecuteTemplate(buf, "layout", p)
+		t, err = s.pages.get(name)
+	}
+	if err == nil {
+		err = t.ExecuteTemplate(buf, "layout", p)
 	}
 	if err == nil && p.Viewer != nil && w.Header()["Cache-Control"] == nil {
 		noStore(w)
@@ -382,7 +426,11 @@ func (s *Server) cachedHeader(name string, p *page) error {
 func (s *Server) fragment(set, name string, p *page) (template.HTML, error) {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := s.pages.byName[set].ExecuteTemplate(buf, name, p); err != nil {
+	t, err := s.pages.get(set)
+	if err == nil {
+		err = t.ExecuteTemplate(buf, name, p)
+	}
+	if err != nil {
 		return "", fmt.Errorf("web: render %s/%s: %w", set, name, err)
 	}
 	return template.HTML(buf.String()), nil
