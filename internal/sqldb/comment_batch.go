@@ -103,6 +103,19 @@ func (r *postRequest) stored() bool {
 // refusal), each post is tried again in a transaction of its own, so that
 // one bad post cannot fail the others.
 func (cs *CommentService) storeBatch(batch []*postRequest) {
+	// A panic while storing must not leave the posters waiting, nor the
+	// batcher without a leader, nor (in a goroutine of its own) end the
+	// process: every unanswered poster gets it as an error.
+	defer func() {
+		if p := recover(); p != nil {
+			for _, r := range batch {
+				if !r.stored() {
+					r.c, r.err = nil, fmt.Errorf("sqldb: post comment: panic: %v", p)
+					close(r.done)
+				}
+			}
+		}
+	}()
 	if cs.onBatch != nil {
 		cs.onBatch(len(batch))
 	}

@@ -93,3 +93,28 @@ func TestGroupCommit(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupCommitPanic: a panic while a batch is stored answers its posters
+// with an error and leaves the batcher working for the next posts.
+func TestGroupCommitPanic(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		if db.Dialect() != sqldb.DialectSQLite {
+			t.Skip("posts are grouped on SQLite only")
+		}
+		ctx := context.Background()
+		f := newComments(t, db, clk)
+		f.story("fragile")
+		a := f.subscriber("Ada Quill", "basic")
+		var once sync.Once
+		f.svc.OnBatch(func(int) { once.Do(func() { panic("disk on fire") }) })
+		if _, err := f.svc.PostComment(ctx, masthead.NewComment{StorySlug: "fragile", AuthorID: a.ID, Body: "First."}); err == nil {
+			t.Fatal("the post whose batch panicked: got no error")
+		}
+		if _, err := f.svc.PostComment(ctx, masthead.NewComment{StorySlug: "fragile", AuthorID: a.ID, Body: "Second."}); err != nil {
+			t.Fatalf("the next post: %v", err)
+		}
+		if got := f.commentCount("fragile"); got != 1 {
+			t.Errorf("comment count = %d, want 1", got)
+		}
+	})
+}
