@@ -48,6 +48,8 @@ var englishModeration = map[MessageID]string{
 	MsgModCannotFeature:   "Comment %d is not published, or is already featured.",
 	MsgModCannotUnfeature: "Comment %d is not featured.",
 	MsgModCannotRestore:   "Comment %d is not rejected.",
+	MsgModAuthorDeleted:   "Comment %d cannot be published: its author's account has been deleted.",
+	MsgModParentHidden:    "Comment %d replies to a comment that is waiting for approval: approve the comment it replies to first.",
 	MsgModSomeSkipped:     "%d of %d comments were changed. Not changed: %s",
 	MsgModMoreSkipped:     "And %d more.",
 
@@ -156,6 +158,8 @@ const (
 	MsgModCannotFeature   MessageID = "moderation.cannot_feature"
 	MsgModCannotUnfeature MessageID = "moderation.cannot_unfeature"
 	MsgModCannotRestore   MessageID = "moderation.cannot_restore"
+	MsgModAuthorDeleted   MessageID = "moderation.author_deleted"
+	MsgModParentHidden    MessageID = "moderation.parent_hidden"
 	MsgModSomeSkipped     MessageID = "moderation.some_skipped"
 	MsgModMoreSkipped     MessageID = "moderation.more_skipped"
 )

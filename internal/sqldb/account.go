@@ -528,10 +528,10 @@ func (as *AccountService) RequestPasswordReset(ctx context.Context, email string
 
 // ResetPassword sets a new password with a reset token. It ignores the
 // sign-in limits (so the owner of an account under attack can still get
-// in), clears the account's sign-in failures, ends every session and
-// every other reset link, marks the address verified (the reader has just
-// proved they read its mail), cancels a pending deletion as signing in
-// does, and starts a new session. With two-factor sign-in on, it starts
+// in), clears the account's sign-in failures, ends every session, every
+// sign-in waiting for its second factor and every other reset link, marks
+// the address verified (the reader has just proved they read its mail),
+// cancels a pending deletion as signing in does, and starts a new session. With two-factor sign-in on, it starts
 // none: like SignIn it returns a *masthead.SecondFactorRequired, so that a
 // reset link alone never opens the account.
 func (as *AccountService) ResetPassword(ctx context.Context, token, password string, c masthead.Client) (*masthead.Account, string, error) {
@@ -578,6 +578,11 @@ WHERE id = $3`, hash, as.db.timeArg(now), id); err != nil {
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, id); err != nil {
+			return err
+		}
+		// So are sign-ins waiting for their second factor, which the old
+		// password opened.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pending_sign_ins WHERE account_id = $1`, id); err != nil {
 			return err
 		}
 		// A pending email change may be the attacker's the owner is
@@ -649,8 +654,8 @@ func overlong(password string) bool {
 }
 
 // ChangePassword checks the current password, sets a new one, ends every
-// session but keepSession and every unused reset link, and queues a
-// notice.
+// session but keepSession, every sign-in waiting for its second factor
+// and every unused reset link, and queues a notice.
 func (as *AccountService) ChangePassword(ctx context.Context, accountID int64, current, password string, keepSession int64) error {
 	err := func() error {
 		row, err := as.findAccount(ctx, as.db.read, accountID, false)
@@ -682,6 +687,9 @@ func (as *AccountService) ChangePassword(ctx context.Context, accountID int64, c
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1 AND id <> $2`, accountID, keepSession); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM pending_sign_ins WHERE account_id = $1`, accountID); err != nil {
 				return err
 			}
 			if err := deleteUnusedTokens(ctx, tx, accountID, purposeReset, purposeEmailChange); err != nil {

@@ -541,8 +541,8 @@ func (db *DB) ownComment(ctx context.Context, tx *sql.Tx, id, accountID int64) (
 
 // EditComment replaces the body of the account's own published comment
 // (EFORBIDDEN for another's, or one not published), within the policy's
-// EditWindow of posting it and while nobody has replied to it
-// (EFORBIDDEN, saying which), marking it edited. The new body passes the
+// EditWindow of posting it and while it has no reply at all, whatever the
+// reply's status (EFORBIDDEN, saying which), marking it edited. The new body passes the
 // commenting policy again: a banned word refuses the edit (EINVALID, field
 // body), and what would hold a new comment (not the new-commenter rule)
 // sends this one back to review, pending and uncounted, with a "removed"
@@ -572,7 +572,10 @@ func (cs *CommentService) EditComment(ctx context.Context, id, accountID int64, 
 			return errCommentForbidden(masthead.MsgCommentEditOff)
 		case now.After(r.CreatedAt.Add(window)):
 			return errCommentForbidden(masthead.MsgCommentEditWindowOver, int(window/time.Minute))
-		case r.ReplyCount > 0:
+		}
+		if replied, err := hasReplies(ctx, tx, id); err != nil {
+			return err
+		} else if replied {
 			return errCommentForbidden(masthead.MsgCommentEditHasReplies)
 		}
 		if body == r.Body {
@@ -613,6 +616,20 @@ WHERE id = $4`, r.Body, r.BodyHTML, db.timeArg(now), id); err != nil {
 		return nil, wrapUnlessApp("edit comment", err)
 	}
 	return c, nil
+}
+
+// hasReplies reports whether any comment, in any status, replies to the
+// comment id or hangs under it: not only the published ones ReplyCount
+// counts, but pending ones too, which an approval would publish under it.
+// Each EXISTS reads an index (comments_parent, comments_reply_to).
+func hasReplies(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT
+	CASE WHEN EXISTS (SELECT 1 FROM comments WHERE parent_id = $1) THEN 1 ELSE 0 END +
+	CASE WHEN EXISTS (SELECT 1 FROM comments WHERE reply_to_id = $1) THEN 1 ELSE 0 END`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("find replies: %w", err)
+	}
+	return n > 0, nil
 }
 
 // DeleteComment removes the account's own comment (EFORBIDDEN for

@@ -6,15 +6,17 @@ import (
 	"time"
 )
 
-// removeAuthorComments removes every published comment of an account whose
-// deletion is carried out and who chose to have their comments removed:
-// each becomes a placeholder (status deleted, no text), as when its author
-// deletes it, and the counts that included it — the story's comment count,
-// the reply counts of the comments it replied to and its thread's reply
-// count — go down with it. It works on sets, in a few statements, however
-// many comments the account wrote.
+// removeAuthorComments removes every comment of an account whose deletion
+// is carried out and who chose to have their comments removed: each
+// published, pending or rejected one becomes a placeholder (status
+// deleted, no text), as when its author deletes it, so that none can be
+// approved or restored later. The counts that included the published ones
+// — the story's comment count, the reply counts of the comments they
+// replied to and their threads' reply counts — go down with them; pending
+// and rejected comments were counted nowhere. It works on sets, in a few
+// statements, however many comments the account wrote.
 func removeAuthorComments(ctx context.Context, db *DB, tx *sql.Tx, accountID int64, now time.Time) error {
-	const mine = `SELECT id FROM comments WHERE author_id = $1 AND status = 'published'`
+	const mine = `SELECT id FROM comments WHERE author_id = $1 AND status IN ('published', 'pending', 'rejected')`
 	for _, q := range []string{
 		`UPDATE stories SET comment_count = comment_count - (
 	SELECT COUNT(*) FROM comments c

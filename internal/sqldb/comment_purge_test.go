@@ -90,3 +90,61 @@ func TestPurgeHonoursTheCommentsChoice(t *testing.T) {
 		})
 	}
 }
+
+// Removing a deleted account's comments removes its held and rejected
+// ones too, so that no moderator can publish them later, and the counts,
+// which included none of them, stay right.
+func TestPurgeRemovesHeldAndRejectedComments(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newModFixture(t, db, clk, sqldb.ModerationSettings{})
+		f.story("a")
+		ann := f.subscriber("Ann Leaver", "basic")
+		bob := f.subscriber("Bob Stayer", "basic")
+
+		top := f.posted("a", 0, bob, "Bob starts a thread.")
+		published := f.posted("a", top.ID, ann, "Ann replies.")
+		heldReply := f.held("a", top.ID, ann, "Ann's held reply.")
+		heldTop := f.held("a", 0, ann, "Ann's held thread.")
+		rejected := f.posted("a", 0, ann, "Ann's rejected comment.")
+		if err := f.mod.Moderate(ctx, f.actor, []int64{rejected.ID}, masthead.ModReject, "spam"); err != nil {
+			t.Fatalf("Moderate: %v", err)
+		}
+		if err := f.accts.RequestDeletion(ctx, ann.ID, password, true); err != nil {
+			t.Fatalf("RequestDeletion: %v", err)
+		}
+		clk.Set(clk.Now().Add(25 * time.Hour))
+		if n, err := f.accts.PurgeDueDeletions(ctx); err != nil || n != 1 {
+			t.Fatalf("PurgeDueDeletions = %d, %v; want 1", n, err)
+		}
+		checkCounts(t, db)
+
+		for _, c := range []*masthead.Comment{published, heldReply, heldTop, rejected} {
+			got := f.find(c.ID)
+			if got.Status != masthead.CommentDeleted || got.Body != "" || got.BodyHTML != "" {
+				t.Errorf("comment %d (%q) after removal: status %s, body %q; want deleted, no text", c.ID, c.Body, got.Status, got.Body)
+			}
+		}
+		tests := []struct {
+			name   string
+			id     int64
+			action masthead.ModerationAction
+		}{
+			{"approve the held reply", heldReply.ID, masthead.ModApprove},
+			{"approve the held thread", heldTop.ID, masthead.ModApprove},
+			{"restore the rejected comment", rejected.ID, masthead.ModRestore},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := f.mod.Moderate(ctx, f.actor, []int64{tt.id}, tt.action, "")
+				if got, want := errCode(err), masthead.EINVALID; got != want {
+					t.Errorf("Moderate: got %q (%v), want %q", got, err, want)
+				}
+				if got := f.find(tt.id).Status; got != masthead.CommentDeleted {
+					t.Errorf("status: got %s, want deleted", got)
+				}
+			})
+		}
+		checkCounts(t, db)
+	})
+}

@@ -878,3 +878,47 @@ func TestConcurrentPosting(t *testing.T) {
 		}
 	})
 }
+
+// A comment with a reply waiting for approval cannot be edited, as one
+// with a published reply cannot: an edit held for review would leave the
+// reply to be published under a comment nobody sees.
+func TestEditCommentWithPendingReply(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newModFixture(t, db, clk, sqldb.ModerationSettings{})
+		f.story("s")
+		ann := f.subscriber("Ann", "basic")
+		bob := f.subscriber("Bob", "basic")
+		top := f.posted("s", 0, ann, "Ann's thread.")
+		mid := f.posted("s", top.ID, ann, "Ann adds to it.")
+		deep := f.posted("s", mid.ID, ann, "Ann at the deepest level.")
+		f.held("s", top.ID, bob, "Bob's held reply to the thread.")
+		f.held("s", deep.ID, bob, "Bob's held reply to the deepest.") // hangs under mid
+		alone := f.posted("s", 0, ann, "Nobody replies.")
+
+		tests := []struct {
+			name string
+			c    *masthead.Comment
+			code string
+		}{
+			{"pending reply", top, masthead.EFORBIDDEN},
+			{"pending reply to the deepest comment", deep, masthead.EFORBIDDEN},
+			{"no reply", alone, ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := f.svc.EditComment(ctx, tt.c.ID, ann.ID, tt.c.Body+" Edited.")
+				if tt.code == "" {
+					if err != nil {
+						t.Errorf("EditComment: %v", err)
+					}
+					return
+				}
+				wantErr(t, "EditComment", err, tt.code, masthead.Msg(masthead.MsgCommentEditHasReplies))
+				if got := f.find(tt.c.ID).Body; got != tt.c.Body {
+					t.Errorf("body after a refused edit: got %q, want %q", got, tt.c.Body)
+				}
+			})
+		}
+	})
+}

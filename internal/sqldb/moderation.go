@@ -21,7 +21,8 @@ import (
 //
 // Moderate applies one action to a set of comments in one write
 // transaction. For each comment it checks the transition (see
-// moderationStep), changes the comment, keeps the story's comment count
+// moderationStep) and, for one it would publish, that it may be published
+// (see publishable), changes the comment, keeps the story's comment count
 // and the reply counts of its thread right, resolves the comment's open
 // reports when it is approved or rejected, writes a comment event for live
 // updates, queues the commenter's email and writes the comment's own
@@ -410,6 +411,39 @@ func stepFor(a masthead.ModerationAction, r *commentRow, openReports int) (moder
 	return st, ""
 }
 
+// publishable returns the message that refuses to publish comment r
+// (approving it or restoring it), or "" when it may be published: its
+// author's account must not be deleted (a deleted account's held and
+// rejected comments stay unpublished), and no comment a reply hangs from
+// — its parent, the comment it replies to and its thread's top comment —
+// may be pending, which nobody but its author sees: the reply would be
+// published, and counted, under a comment nobody can see. A deleted or
+// rejected comment is no obstacle: it stays in its thread as a
+// placeholder while it has replies.
+func publishable(ctx context.Context, tx *sql.Tx, r *commentRow) (string, error) {
+	var deleted int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = $1 AND deleted_at IS NOT NULL`,
+		r.AuthorID).Scan(&deleted); err != nil {
+		return "", fmt.Errorf("find author: %w", err)
+	}
+	if deleted > 0 {
+		return masthead.Msg(masthead.MsgModAuthorDeleted, r.ID), nil
+	}
+	if r.Depth == 0 {
+		return "", nil
+	}
+	var hidden int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments
+WHERE id IN ($1, $2, $3) AND status = 'pending'`,
+		r.ParentID, r.replyToID, r.RootID).Scan(&hidden); err != nil {
+		return "", fmt.Errorf("find parent: %w", err)
+	}
+	if hidden > 0 {
+		return masthead.Msg(masthead.MsgModParentHidden, r.ID), nil
+	}
+	return "", nil
+}
+
 // auditActions names each action in the audit log.
 var auditActions = map[masthead.ModerationAction]string{
 	masthead.ModApprove:   masthead.AuditCommentApprove,
@@ -529,6 +563,11 @@ func (ms *ModerationService) moderateOne(ctx context.Context, tx *sql.Tx, actor 
 		return refused, ev, nil
 	}
 	from := moderationState{Status: r.Status, Featured: r.Featured}
+	if step.to.Status == masthead.CommentPublished && from.Status != masthead.CommentPublished {
+		if refused, err := publishable(ctx, tx, r); err != nil || refused != "" {
+			return refused, ev, err
+		}
+	}
 
 	// The comment itself.
 	set := `status = $1, featured = $2, updated_at = $3`
@@ -576,8 +615,13 @@ func (ms *ModerationService) moderateOne(ctx context.Context, tx *sql.Tx, actor 
 	}
 
 	// A reply that is published now tells the author of the comment it
-	// replies to, as it would have when posted.
-	if action == masthead.ModApprove && step.to.Status == masthead.CommentPublished && from.Status == masthead.CommentPending {
+	// replies to, as it would have when posted, unless it was published
+	// before: a pending comment with edited_at set is a published one its
+	// author edited and the policy sent back to review (editing applies
+	// to published comments only, and edited_at is never cleared), whose
+	// reply email went out when it was first published.
+	if action == masthead.ModApprove && step.to.Status == masthead.CommentPublished && from.Status == masthead.CommentPending &&
+		r.EditedAt.IsZero() {
 		c := r.comment()
 		c.Status = masthead.CommentPublished
 		if err := db.queueReplyEmail(ctx, tx, c, r.replyToID, now); err != nil {

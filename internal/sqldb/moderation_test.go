@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -551,5 +552,261 @@ func TestFindQueue(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// A comment whose author's account is deleted (who kept their comments)
+// is never published by a moderator: approving a held one and restoring a
+// rejected one are refused, saying why. Dismissing the reports of one
+// still published is not publishing it, and is allowed.
+func TestModerateRefusesDeletedAuthor(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newModFixture(t, db, clk, sqldb.ModerationSettings{})
+		f.story("a")
+		ann := f.subscriber("Ann Leaver", "basic")
+		bob := f.subscriber("Bob Stayer", "basic")
+
+		held := f.held("a", 0, ann, "Ann's held comment.")
+		rejected := f.posted("a", 0, ann, "Ann's rejected comment.")
+		reported := f.posted("a", 0, ann, "Ann's reported comment.")
+		if err := f.mod.Moderate(ctx, f.actor, []int64{rejected.ID}, masthead.ModReject, "spam"); err != nil {
+			t.Fatalf("Moderate: %v", err)
+		}
+		if err := f.svc.ReportComment(ctx, reported.ID, bob.ID, "spam", ""); err != nil {
+			t.Fatalf("ReportComment: %v", err)
+		}
+		if err := f.accts.RequestDeletion(ctx, ann.ID, password, false); err != nil {
+			t.Fatalf("RequestDeletion: %v", err)
+		}
+		clk.Set(clk.Now().Add(25 * time.Hour))
+		if n, err := f.accts.PurgeDueDeletions(ctx); err != nil || n != 1 {
+			t.Fatalf("PurgeDueDeletions = %d, %v; want 1", n, err)
+		}
+
+		tests := []struct {
+			name    string
+			id      int64
+			action  masthead.ModerationAction
+			wantMsg string // "" for success
+			status  masthead.CommentStatus
+		}{
+			{"approve held", held.ID, masthead.ModApprove, masthead.Msg(masthead.MsgModAuthorDeleted, held.ID), masthead.CommentPending},
+			{"restore rejected", rejected.ID, masthead.ModRestore, masthead.Msg(masthead.MsgModAuthorDeleted, rejected.ID), masthead.CommentRejected},
+			{"dismiss reports", reported.ID, masthead.ModApprove, "", masthead.CommentPublished},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := f.mod.Moderate(ctx, f.actor, []int64{tt.id}, tt.action, "")
+				if tt.wantMsg == "" {
+					if err != nil {
+						t.Fatalf("Moderate: %v", err)
+					}
+				} else {
+					wantErr(t, "Moderate", err, masthead.EINVALID, tt.wantMsg)
+				}
+				if got := f.find(tt.id).Status; got != tt.status {
+					t.Errorf("status: got %s, want %s", got, tt.status)
+				}
+			})
+		}
+		checkCounts(t, db)
+	})
+}
+
+// A reply under a comment waiting for approval (as a reply held while its
+// parent was edited and sent back to review could be, before editing was
+// refused for a comment with pending replies) is not published: approving
+// or restoring it is refused until its parent is approved.
+func TestModerateRefusesReplyUnderHeldComment(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newModFixture(t, db, clk, sqldb.ModerationSettings{})
+		f.story("a")
+		ann := f.subscriber("Ann", "basic")
+		bob := f.subscriber("Bob", "basic")
+
+		top := f.posted("a", 0, ann, "Ann's thread.")
+		mid := f.posted("a", top.ID, ann, "Ann adds to it.")
+		deep := f.posted("a", mid.ID, ann, "Ann at the deepest level.")
+		replies := map[string]*masthead.Comment{
+			"to top":    f.held("a", top.ID, bob, "Bob's held reply to the thread."),
+			"to mid":    f.held("a", mid.ID, bob, "Bob's held reply to the middle."),
+			"to deep":   f.held("a", deep.ID, bob, "Bob's held reply to the deepest."),
+			"restore":   f.held("a", top.ID, bob, "Bob's reply, rejected."),
+			"top first": f.held("a", top.ID, bob, "Bob's reply, approved with the thread."),
+		}
+		if err := f.mod.Moderate(ctx, f.actor, []int64{replies["restore"].ID}, masthead.ModReject, "spam"); err != nil {
+			t.Fatalf("Moderate: %v", err)
+		}
+		// Held as holdEdited holds an edited comment.
+		hold := func(c *masthead.Comment) {
+			exec(t, db, `UPDATE comments SET status = 'pending', hold_reason = 'suspect' WHERE id = $1`, c.ID)
+			exec(t, db, `UPDATE stories SET comment_count = comment_count - 1 WHERE id = $1`, c.StoryID)
+			if c.Depth > 0 {
+				exec(t, db, `UPDATE comments SET reply_count = reply_count - 1 WHERE id = $1`, c.ParentID)
+				exec(t, db, `UPDATE comments SET thread_replies = thread_replies - 1 WHERE id = $1`, c.RootID)
+			}
+		}
+		hold(deep) // replied to by "to deep", whose parent is mid
+		checkCounts(t, db)
+
+		t.Run("under a held deepest comment", func(t *testing.T) {
+			c := replies["to deep"]
+			err := f.mod.Moderate(ctx, f.actor, []int64{c.ID}, masthead.ModApprove, "")
+			wantErr(t, "Moderate", err, masthead.EINVALID, masthead.Msg(masthead.MsgModParentHidden, c.ID))
+		})
+		hold(mid)
+		t.Run("under a held parent", func(t *testing.T) {
+			c := replies["to mid"]
+			err := f.mod.Moderate(ctx, f.actor, []int64{c.ID}, masthead.ModApprove, "")
+			wantErr(t, "Moderate", err, masthead.EINVALID, masthead.Msg(masthead.MsgModParentHidden, c.ID))
+		})
+		hold(top)
+		checkCounts(t, db)
+		tests := []struct {
+			name   string
+			action masthead.ModerationAction
+			status masthead.CommentStatus
+		}{
+			{"to top", masthead.ModApprove, masthead.CommentPending},
+			{"restore", masthead.ModRestore, masthead.CommentRejected},
+		}
+		for _, tt := range tests {
+			t.Run("under a held thread: "+tt.name, func(t *testing.T) {
+				c := replies[tt.name]
+				err := f.mod.Moderate(ctx, f.actor, []int64{c.ID}, tt.action, "")
+				wantErr(t, "Moderate", err, masthead.EINVALID, masthead.Msg(masthead.MsgModParentHidden, c.ID))
+				if got := f.find(c.ID).Status; got != tt.status {
+					t.Errorf("status: got %s, want %s", got, tt.status)
+				}
+			})
+		}
+		checkCounts(t, db)
+
+		// Approving the thread first lets its replies be published, in the
+		// same call (in ID order) or later.
+		if err := f.mod.Moderate(ctx, f.actor, []int64{top.ID, replies["top first"].ID}, masthead.ModApprove, ""); err != nil {
+			t.Fatalf("approve the thread and a reply: %v", err)
+		}
+		if err := f.mod.Moderate(ctx, f.actor, []int64{replies["restore"].ID}, masthead.ModRestore, ""); err != nil {
+			t.Errorf("restore after the thread was approved: %v", err)
+		}
+		for _, name := range []string{"top first", "restore"} {
+			if got := f.find(replies[name].ID).Status; got != masthead.CommentPublished {
+				t.Errorf("reply %s: got %s, want published", name, got)
+			}
+		}
+		checkCounts(t, db)
+	})
+}
+
+// Reports filed before migration 0007 counted no open report; migration
+// 0011 counts them, so that their comments reach the reported queue.
+func TestMigrationCountsOldReports(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newModFixture(t, db, clk, sqldb.ModerationSettings{})
+		f.story("a")
+		ann := f.subscriber("Ann", "basic")
+		bob := f.subscriber("Bob", "basic")
+		cat := f.subscriber("Cat", "basic")
+
+		twice := f.posted("a", 0, ann, "Reported twice.")
+		resolved := f.posted("a", 0, ann, "Reported, dealt with.")
+		held := f.held("a", 0, ann, "Held, reported.")
+		unreported := f.posted("a", 0, ann, "Never reported.")
+		// As filed before migration 0007: no open report counted.
+		report := func(c *masthead.Comment, by *masthead.Account, resolvedAt any) {
+			exec(t, db, `INSERT INTO comment_reports (comment_id, account_id, reason, text, created_at, resolved_at)
+VALUES ($1, $2, 'spam', '', $3, $4)`, c.ID, by.ID, timeArg(db, clk.Now()), resolvedAt)
+		}
+		report(twice, bob, nil)
+		report(twice, cat, nil)
+		report(resolved, bob, timeArg(db, clk.Now()))
+		report(held, bob, nil)
+		if got, err := f.mod.QueueCounts(ctx); err != nil || got.Reported != 0 {
+			t.Fatalf("QueueCounts before = %+v, %v; want no reported comment", got, err)
+		}
+
+		exec(t, db, `DELETE FROM schema_migrations WHERE version = 11`)
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("Migrate: %v", err)
+		}
+
+		if got, err := f.mod.QueueCounts(ctx); err != nil || got.Reported != 1 {
+			t.Errorf("QueueCounts after = %+v, %v; want 1 reported comment", got, err)
+		}
+		for _, tt := range []struct {
+			name string
+			c    *masthead.Comment
+			want int
+		}{
+			{"reported twice", twice, 2},
+			{"resolved", resolved, 0},
+			{"held", held, 0},
+			{"unreported", unreported, 0},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				var got int
+				if err := pool(t, db).QueryRow(`SELECT open_reports FROM comments WHERE id = $1`, tt.c.ID).Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != tt.want {
+					t.Errorf("open_reports: got %d, want %d", got, tt.want)
+				}
+			})
+		}
+		page, err := f.mod.FindQueue(ctx, masthead.QueueFilter{Queue: masthead.QueueReported})
+		if err != nil {
+			t.Fatalf("FindQueue: %v", err)
+		}
+		if len(page.Items) != 1 || page.Items[0].Comment.ID != twice.ID || len(page.Items[0].Reports) != 2 {
+			t.Errorf("reported queue = %+v; want comment %d with its 2 reports", page.Items, twice.ID)
+		}
+	})
+}
+
+// Approving a published reply its author edited and the policy sent back
+// to review does not tell the replied-to author of it again: they were
+// told when it was first published.
+func TestApproveEditedReplyEmailsOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newModFixture(t, db, clk, sqldb.ModerationSettings{})
+		admin := policyAdmin(t, f.commentsFixture)
+		setPolicy(t, f.commentsFixture, admin, func(p *masthead.CommentPolicy) { p.SuspectWords = []string{"scam"} })
+		f.story("a")
+		ann := f.subscriber("Ann", "basic")
+		bob := f.subscriber("Bob", "basic")
+
+		top := f.posted("a", 0, ann, "Ann's thread.")
+		reply := f.posted("a", top.ID, bob, "Bob replies.")
+		told := func() int {
+			t.Helper()
+			n := 0
+			for _, m := range f.outbox(masthead.EmailCommentReply) {
+				c, err := strconv.Atoi(m[masthead.ReplyDataCount])
+				if err != nil {
+					t.Fatalf("reply email count %q: %v", m[masthead.ReplyDataCount], err)
+				}
+				n += c
+			}
+			return n
+		}
+		if got := told(); got != 1 {
+			t.Fatalf("replies told after posting: got %d, want 1", got)
+		}
+		edited, err := f.svc.EditComment(ctx, reply.ID, bob.ID, "Bob replies: a scam!")
+		if err != nil || edited.Status != masthead.CommentPending {
+			t.Fatalf("EditComment = %+v, %v; want it held", edited, err)
+		}
+		if err := f.mod.Moderate(ctx, f.actor, []int64{reply.ID}, masthead.ModApprove, ""); err != nil {
+			t.Fatalf("Moderate: %v", err)
+		}
+		if got := told(); got != 1 {
+			t.Errorf("replies told after approving the edited reply: got %d, want 1", got)
+		}
+		checkCounts(t, db)
 	})
 }

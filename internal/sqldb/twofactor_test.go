@@ -367,3 +367,50 @@ func TestSeedTwoFactor(t *testing.T) {
 		}
 	})
 }
+
+// Changing or resetting the password ends the sign-ins waiting for their
+// second factor that the old password opened.
+func TestPasswordChangeEndsPendingSignIns(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		const newPassword = "a new long password"
+		tests := []struct {
+			name   string
+			email  string
+			change func(t *testing.T, f *twoFactorFixture)
+		}{
+			{"change", "change@example.com", func(t *testing.T, f *twoFactorFixture) {
+				if err := f.svc.ChangePassword(ctx, f.acc.ID, password, newPassword, 0); err != nil {
+					t.Fatalf("ChangePassword: %v", err)
+				}
+			}},
+			{"reset", "reset@example.com", func(t *testing.T, f *twoFactorFixture) {
+				if err := f.svc.RequestPasswordReset(ctx, f.acc.Email, home); err != nil {
+					t.Fatal(err)
+				}
+				token := f.lastMail(masthead.EmailPasswordReset, f.acc.Email).Data["token"]
+				_, _, err := f.svc.ResetPassword(ctx, token, newPassword, home)
+				pending, ok := masthead.PendingSignIn(err)
+				if !ok {
+					t.Fatalf("ResetPassword: %v; want a pending sign-in", err)
+				}
+				// The reset's own pending sign-in still completes.
+				if _, err := f.tf.CompleteSignIn(ctx, pending, f.code(), home); err != nil {
+					t.Fatalf("CompleteSignIn after the reset: %v", err)
+				}
+				f.advance(masthead.TOTPPeriod)
+			}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				f := newTwoFactor(t, db, clk, tt.email)
+				stolen := f.pending(clientN(66))
+				tt.change(t, f)
+				_, err := f.tf.CompleteSignIn(ctx, stolen, f.code(), clientN(66))
+				if got, want := errCode(err), masthead.EINVALID; got != want {
+					t.Errorf("CompleteSignIn with the old pending sign-in: got %q (%v), want %q", got, err, want)
+				}
+			})
+		}
+	})
+}
