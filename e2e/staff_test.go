@@ -134,9 +134,19 @@ func TestStaffJourney(t *testing.T) {
 	mod.open(t, inst.URL+"/admin/moderation")
 	mod.checkPage(t, "the pending queue")
 	mod.waitText(t, ".mod-items", held)
-	if status := mod.clickTo(t, `.mod-item:first-of-type form.mod-actions button[value="approve"]`); status != 200 {
-		t.Fatalf("approve: status %d", status)
+	// With the keyboard: "?" lists the shortcuts, "j" moves to the first
+	// comment, "a" approves it through the API, and the queue's count
+	// follows.
+	mod.do(t, "ask for the shortcuts", chromedp.KeyEvent("?"))
+	mod.do(t, "see the shortcuts", chromedp.WaitVisible(chromedp.CSS("#mod-shortcuts")))
+	mod.do(t, "close the shortcuts", chromedp.KeyEvent("\x1b"))
+	mod.do(t, "move to the first comment", chromedp.KeyEvent("j"))
+	if got := run(t, mod, "the focused comment", chromedp.Evaluate[string](`document.activeElement.className`)); !strings.Contains(got, "mod-item") {
+		t.Fatalf("after j the focus is on %q, want a queued comment", got)
 	}
+	mod.do(t, "approve it", chromedp.KeyEvent("a"))
+	mod.do(t, "wait for the approval", chromedp.WaitVisible(chromedp.CSS(".mod-item-done")))
+	mod.waitText(t, `.mod-count[data-count="pending"]`, "0")
 	mod.checkPage(t, "the pending queue, after approving")
 	if _, body := inst.get(t, story); !strings.Contains(string(body), held) {
 		t.Error("the approved comment does not appear on the story")
