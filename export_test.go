@@ -1,7 +1,15 @@
 package masthead
 
-// CatalogueSize returns the number of English entries, for tests.
-func CatalogueSize() int { return len(english) }
+// CatalogueSize returns the number of distinct English message IDs.
+func CatalogueSize() int {
+	ids := map[MessageID]bool{}
+	for _, p := range englishParts {
+		for id := range p {
+			ids[id] = true
+		}
+	}
+	return len(ids)
+}
 
 // CataloguePartsSize returns the number of entries across the English parts.
 func CataloguePartsSize() int {

@@ -23,9 +23,9 @@ func Msg(id MessageID, args ...any) string {
 // to the ID itself, so that a missing entry shows up plainly instead of as
 // an empty string.
 func MsgIn(locale Locale, id MessageID, args ...any) string {
-	text, ok := catalogues[locale][id]
+	text, ok := catalogues[locale].lookup(id)
 	if !ok {
-		text, ok = catalogues[DefaultLocale][id]
+		text, ok = catalogues[DefaultLocale].lookup(id)
 	}
 	if !ok {
 		return string(id)
@@ -38,24 +38,36 @@ func MsgIn(locale Locale, id MessageID, args ...any) string {
 
 // HasMsg reports whether the English catalogue has an entry for id.
 func HasMsg(id MessageID) bool {
-	_, ok := catalogues[DefaultLocale][id]
+	_, ok := catalogues[DefaultLocale].lookup(id)
 	return ok
+}
+
+// catalogue is one locale's messages, in the parts they are written in
+// (one per area of the product, each in its own message_*_*.go file, so
+// that areas grow their sentences independently). The parts are searched
+// in turn rather than merged into one map, which would hold every
+// sentence twice for the life of the process. An ID may appear in only
+// one part; a test checks that.
+type catalogue []map[MessageID]string
+
+// lookup returns the text of id and whether the catalogue has it.
+func (c catalogue) lookup(id MessageID) (string, bool) {
+	for _, part := range c {
+		if text, ok := part[id]; ok {
+			return text, true
+		}
+	}
+	return "", false
 }
 
 // catalogues holds every catalogue by locale. It is never written after
 // initialisation.
-var catalogues = map[Locale]map[MessageID]string{
-	DefaultLocale: english,
+var catalogues = map[Locale]catalogue{
+	DefaultLocale: englishParts,
 }
 
-// english is the English catalogue, assembled from one part per area of the
-// product (each in its own message_en_*.go file, so that areas can grow
-// their sentences independently). An ID may appear in only one part; a test
-// checks that.
-var english = mergeCatalogues(englishParts...)
-
 // englishParts are the parts of the English catalogue.
-var englishParts = []map[MessageID]string{
+var englishParts = catalogue{
 	englishStories,
 	englishAccounts,
 	englishDisplayNames,
@@ -70,18 +82,4 @@ var englishParts = []map[MessageID]string{
 	englishModeration,
 	englishUsers,
 	englishTwoFactor,
-}
-
-func mergeCatalogues(parts ...map[MessageID]string) map[MessageID]string {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make(map[MessageID]string, n)
-	for _, p := range parts {
-		for id, text := range p {
-			out[id] = text
-		}
-	}
-	return out
 }

@@ -282,7 +282,7 @@ func newServeFlags(c *serveConfig) *flags {
 	f.bindEnv("gift-link-lifetime", "MASTHEAD_GIFT_LINK_LIFETIME")
 	f.DurationVar(&c.GracePeriod, "grace-period", masthead.DefaultGracePeriod, "how long a past-due subscription keeps its entitlements")
 	f.bindEnv("grace-period", "MASTHEAD_GRACE_PERIOD")
-	f.IntVar(&c.MemoryLimitMiB, "memory-limit", 48, "soft limit of the Go runtime's memory in MiB: the garbage collector works harder near it; 0 for none (GOMEMLIMIT, if set, wins)")
+	f.IntVar(&c.MemoryLimitMiB, "memory-limit", 40, "soft limit of the Go runtime's memory in MiB: the garbage collector works harder near it; 0 for none (GOMEMLIMIT, if set, wins)")
 	f.bindEnv("memory-limit", "MASTHEAD_MEMORY_LIMIT")
 	f.IntVar(&c.GCPercent, "gc-percent", 50, "heap growth, in percent of live memory, before the garbage collector runs (GOGC, if set, wins); lower is smaller and slower")
 	f.bindEnv("gc-percent", "MASTHEAD_GC_PERCENT")

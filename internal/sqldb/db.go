@@ -50,8 +50,8 @@ type Options struct {
 	// ReadConns is the size of the SQLite read pool (default 4), or the
 	// maximum number of PostgreSQL connections (default 10).
 	ReadConns int
-	// ReadCacheKiB is the page cache of each SQLite read connection, in
-	// KiB (default 1024); the writer keeps SQLite's default of 2 MiB.
+	// ReadCacheKiB is the page cache of each SQLite connection, the
+	// writer's included, in KiB (default 1024).
 	ReadCacheKiB int
 }
 
@@ -131,6 +131,10 @@ func (db *DB) openSQLite(ctx context.Context, path string, readConns, cacheKiB i
 	w.Add("_pragma", "journal_mode(WAL)")
 	w.Add("_pragma", "synchronous(FULL)")
 	w.Set("_txlock", "immediate") // every write transaction is BEGIN IMMEDIATE
+	// The writer's page cache is the read connections' size too: writes
+	// touch few pages (an insert, its indexes, a count), and the memory
+	// stays resident once filled.
+	w.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 
 	r := url.Values{}
 	for k, v := range common {
