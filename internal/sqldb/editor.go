@@ -317,25 +317,7 @@ ON CONFLICT (slug) DO UPDATE SET story_id = excluded.story_id, created_at = excl
 		}
 	}
 
-	if _, err := tx.ExecContext(ctx, `DELETE FROM story_authors WHERE story_id = $1`, s.ID); err != nil {
-		return fmt.Errorf("story authors: %w", err)
-	}
-	for i, a := range s.Authors {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO story_authors (story_id, author_id, position) VALUES ($1, $2, $3)`,
-			s.ID, a.ID, i); err != nil {
-			return fmt.Errorf("story authors: %w", err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM story_tags WHERE story_id = $1`, s.ID); err != nil {
-		return fmt.Errorf("story tags: %w", err)
-	}
-	for i, t := range s.Tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO story_tags (story_id, tag_id, position) VALUES ($1, $2, $3)`,
-			s.ID, t.ID, i); err != nil {
-			return fmt.Errorf("story tags: %w", err)
-		}
-	}
-	return nil
+	return writeStoryLinks(ctx, tx, s)
 }
 
 // resolveSection fills in the existing section sec names, by ID when it

@@ -450,25 +450,7 @@ RETURNING id, comment_count, created_at, updated_at`,
 		return fmt.Errorf("story: %w", err)
 	}
 
-	if _, err := tx.ExecContext(ctx, `DELETE FROM story_authors WHERE story_id = $1`, s.ID); err != nil {
-		return fmt.Errorf("story authors: %w", err)
-	}
-	for i, a := range s.Authors {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO story_authors (story_id, author_id, position) VALUES ($1, $2, $3)`,
-			s.ID, a.ID, i); err != nil {
-			return fmt.Errorf("story authors: %w", err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM story_tags WHERE story_id = $1`, s.ID); err != nil {
-		return fmt.Errorf("story tags: %w", err)
-	}
-	for i, t := range s.Tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO story_tags (story_id, tag_id, position) VALUES ($1, $2, $3)`,
-			s.ID, t.ID, i); err != nil {
-			return fmt.Errorf("story tags: %w", err)
-		}
-	}
-	return nil
+	return writeStoryLinks(ctx, tx, s)
 }
 
 // firstUpdate is the UpdatedAt of a story when it is created: its
@@ -574,4 +556,28 @@ func (ss *StoryService) CountStories(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("sqldb: count stories: %w", err)
 	}
 	return n, nil
+}
+
+// writeStoryLinks replaces the story's authors and tags, in their order,
+// with those of s (already saved, with their IDs).
+func writeStoryLinks(ctx context.Context, tx *sql.Tx, s *masthead.Story) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM story_authors WHERE story_id = $1`, s.ID); err != nil {
+		return fmt.Errorf("story authors: %w", err)
+	}
+	for i, a := range s.Authors {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO story_authors (story_id, author_id, position) VALUES ($1, $2, $3)`,
+			s.ID, a.ID, i); err != nil {
+			return fmt.Errorf("story authors: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM story_tags WHERE story_id = $1`, s.ID); err != nil {
+		return fmt.Errorf("story tags: %w", err)
+	}
+	for i, t := range s.Tags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO story_tags (story_id, tag_id, position) VALUES ($1, $2, $3)`,
+			s.ID, t.ID, i); err != nil {
+			return fmt.Errorf("story tags: %w", err)
+		}
+	}
+	return nil
 }
