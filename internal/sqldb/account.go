@@ -1211,10 +1211,6 @@ func (as *AccountService) CreateStaff(ctx context.Context, email, password strin
 	now := as.db.clock()
 	var acc *masthead.Account
 	err = as.db.writeTx(ctx, func(tx *sql.Tx) error {
-		var before string
-		if err := tx.QueryRowContext(ctx, `SELECT role FROM accounts WHERE email_key = $1`, masthead.EmailKey(email)).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO accounts
 	(email, email_key, password_hash, role, email_verified_at, created_at, updated_at)
@@ -1231,18 +1227,6 @@ RETURNING id`, email, masthead.EmailKey(email), hash, string(role), as.db.timeAr
 		}
 		if err := clearEvents(ctx, tx, bucketSignInEmail, masthead.EmailKey(email)); err != nil {
 			return err
-		}
-		if role.IsStaff() || masthead.Role(before).IsStaff() {
-			// A staff role given from the command line is a staff
-			// action like any other, by the system.
-			rec := auditRecord{Action: masthead.AuditStaffRole, TargetType: "account", TargetID: id,
-				After: map[string]string{"role": string(role)}}
-			if before != "" {
-				rec.Before = map[string]string{"role": before}
-			}
-			if err := as.db.writeAudit(ctx, tx, masthead.Actor{}, rec, now); err != nil {
-				return err
-			}
 		}
 		row, err := as.findAccount(ctx, tx, id, false)
 		if err != nil {
