@@ -83,7 +83,8 @@ type CommentService interface {
 	// placeholder in the thread.
 	DeleteComment(ctx context.Context, id, accountID int64) error
 	// ReportComment records a report with a reason (spam, abuse,
-	// off_topic, other) and text.
+	// off_topic, other) and text. A suspended or banned account may
+	// neither report nor respect (GateSuspended).
 	ReportComment(ctx context.Context, id, accountID int64, reason, text string) error
 	// ToggleRespect adds or takes back the account's one respect of a
 	// comment, returning whether it is now respected and the count.

@@ -32,6 +32,29 @@ func (s *Sanction) Active(now time.Time) bool {
 	return s != nil && (s.Banned || now.Before(s.Until))
 }
 
+// decision is the gate's refusal for the sanction, with its date and
+// reason.
+func (s *Sanction) decision() GateDecision {
+	d := GateDecision{Reason: GateSuspended, Sanction: new(*s)}
+	if s.Banned {
+		d.Message = Msg(MsgGateBanned, s.Reason)
+	} else {
+		d.Message = Msg(MsgGateSuspended, s.Until.UTC().Format("2 January 2006, 15:04 MST"), s.Reason)
+	}
+	return d
+}
+
+// Refusal returns the gate's refusal for an active sanction (an *Error
+// whose Code is GateSuspended), or nil when it does not stop commenting
+// at now. Respecting and reporting comments are refused alike: a
+// suspended or banned subscriber takes no part in the discussion.
+func (s *Sanction) Refusal(now time.Time) error {
+	if !s.Active(now) {
+		return nil
+	}
+	return s.decision().GateError()
+}
+
 // GateInput is everything the commenting gate looks at.
 type GateInput struct {
 	// CommentsEnabled is the site-wide switch.
@@ -83,15 +106,7 @@ func CommentGate(in GateInput, now time.Time) GateDecision {
 	case !in.Entitlements.Comment:
 		return deny(GatePlanLacksCommenting, Msg(MsgGatePlanLacksCommenting))
 	case in.Sanction.Active(now):
-		d := deny(GateSuspended, "")
-		s := *in.Sanction
-		d.Sanction = &s
-		if s.Banned {
-			d.Message = Msg(MsgGateBanned, s.Reason)
-		} else {
-			d.Message = Msg(MsgGateSuspended, s.Until.UTC().Format("2 January 2006, 15:04 MST"), s.Reason)
-		}
-		return d
+		return in.Sanction.decision()
 	case !in.Viewer.EmailVerified():
 		return deny(GateEmailUnverified, Msg(MsgGateEmailUnverified))
 	case in.Viewer.DisplayName == "":

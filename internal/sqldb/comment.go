@@ -482,6 +482,17 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// participant checks that the account may take part in the discussion by
+// respecting or reporting: it exists, is not deleted, and is neither
+// suspended nor banned (the gate's refusal, with the date and reason).
+func (db *DB) participant(ctx context.Context, tx *sql.Tx, accountID int64, now time.Time) error {
+	a, err := db.findCommenter(ctx, tx, accountID)
+	if err != nil {
+		return err
+	}
+	return a.sanction.Refusal(now)
+}
+
 // findCommenter returns the live account with its sanction; ENOTFOUND if
 // there is none or it has been deleted.
 func (db *DB) findCommenter(ctx context.Context, q queryer, id int64) (*commenter, error) {
@@ -681,7 +692,8 @@ var reportReasons = []string{"spam", "abuse", "off_topic", "other"}
 // (ENOTFOUND otherwise) with a reason (spam, abuse, off_topic or other)
 // and text of at most 500 characters, required for other (EINVALID). An
 // account reports a comment once (ECONFLICT), never its own (EINVALID),
-// and at most ReportsPerDay comments a day (ERATELIMIT).
+// and at most ReportsPerDay comments a day (ERATELIMIT); a suspended or
+// banned account not at all (the gate's GateSuspended refusal).
 func (cs *CommentService) ReportComment(ctx context.Context, id, accountID int64, reason, text string) error {
 	reason = strings.TrimSpace(reason)
 	if !slices.Contains(reportReasons, reason) {
@@ -697,7 +709,7 @@ func (cs *CommentService) ReportComment(ctx context.Context, id, accountID int64
 	db := cs.db
 	now := db.clock()
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		if err := liveAccount(ctx, tx, accountID); err != nil {
+		if err := db.participant(ctx, tx, accountID, now); err != nil {
 			return err
 		}
 		if err := db.lockAccount(ctx, tx, commentLockClass, accountID); err != nil {
@@ -765,7 +777,7 @@ func (cs *CommentService) ToggleRespect(ctx context.Context, id, accountID int64
 		if r.AuthorID == accountID {
 			return masthead.FieldError("respect", masthead.Msg(masthead.MsgRespectOwn))
 		}
-		if err := liveAccount(ctx, tx, accountID); err != nil {
+		if err := db.participant(ctx, tx, accountID, now); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM comment_respects WHERE comment_id = $1 AND account_id = $2`, id, accountID)
