@@ -344,7 +344,8 @@ type AccountService interface {
 	SetProfile(ctx context.Context, accountID int64, displayName, about string) (*Account, error)
 	// NameHistory returns every display name the account has had.
 	NameHistory(ctx context.Context, accountID int64) ([]NameChange, error)
-	// SetReplyEmails turns reply notifications on or off.
+	// SetReplyEmails turns reply notifications on or off; off also drops
+	// the reply emails still waiting to be sent.
 	SetReplyEmails(ctx context.Context, accountID int64, on bool) error
 
 	// ExportAccount returns everything stored about the account.

@@ -973,15 +973,31 @@ WHERE account_id = $1 ORDER BY chosen_at, id`, accountID)
 
 // SetReplyEmails turns reply notifications on or off.
 func (as *AccountService) SetReplyEmails(ctx context.Context, accountID int64, on bool) error {
-	res, err := as.db.write.ExecContext(ctx, `UPDATE accounts SET reply_emails = $1, updated_at = $2
-WHERE id = $3 AND deleted_at IS NULL`, on, as.db.timeArg(as.db.clock()), accountID)
+	db := as.db
+	now := db.clock()
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET reply_emails = $1, updated_at = $2
+WHERE id = $3 AND deleted_at IS NULL`, on, db.timeArg(now), accountID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errAccountNotFound()
+		}
+		if on {
+			return nil
+		}
+		// Off means off: reply emails waiting in the outbox are dropped
+		// too (not one the worker is sending at this moment).
+		_, err = tx.ExecContext(ctx, `DELETE FROM outbox
+WHERE account_id = $1 AND kind = $2 AND status = 'pending' AND (leased_until IS NULL OR leased_until <= $3)`,
+			accountID, string(masthead.EmailCommentReply), db.timeArg(now))
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("sqldb: set reply emails: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqldb: set reply emails: %w", err)
-	} else if n == 0 {
-		return errAccountNotFound()
+		return wrapUnlessApp("set reply emails", err)
 	}
 	return nil
 }

@@ -174,10 +174,18 @@ func TestReplyEmailNone(t *testing.T) {
 			t.Fatalf("an own reply queued %+v", got)
 		}
 
-		// Reply emails off.
+		// Reply emails off: one already waiting is dropped too.
+		f.post("s", top.ID, cat, "Cat replies early")
+		if got := repliesTo(t, db, ann); len(got) != 1 {
+			t.Fatalf("a reply to Ann queued %+v, want one email", got)
+		}
 		if err := f.accts.SetReplyEmails(ctx, ann.ID, false); err != nil {
 			t.Fatal(err)
 		}
+		if got := repliesTo(t, db, ann); len(got) != 0 {
+			t.Fatalf("reply emails turned off, but the waiting one stayed: %+v", got)
+		}
+		f.advance(10 * time.Second)
 		f.post("s", top.ID, cat, "Cat replies")
 		f.advance(10 * time.Second)
 		f.post("s", own.ID, bob, "Bob replies")
