@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -779,27 +780,37 @@ func (s *Server) sectionForm() *form {
 	return newForm("section-", name, slug, desc, pos)
 }
 
-// findSection returns the section of the path's id, or answers 404.
+// findSection returns the section of the path's id (nil for none), or
+// answers 404.
 func (s *Server) findSection(w http.ResponseWriter, r *http.Request) (*masthead.Section, bool) {
+	return findByPathID(s, w, r, s.stories.FindSections,
+		func(sec *masthead.Section) int64 { return sec.ID }, masthead.MsgSectionNotFound)
+}
+
+// findByPathID returns the item of load's list whose ID is the path's
+// {id} — the zero T when the route has none — or answers 404 itself.
+func findByPathID[T any](s *Server, w http.ResponseWriter, r *http.Request, load func(context.Context) ([]T, error),
+	idOf func(T) int64, notFound masthead.MessageID) (T, bool) {
+	var zero T
 	if r.PathValue("id") == "" {
-		return nil, true
+		return zero, true
 	}
 	id, ok := pathID(r, "id")
 	if !ok {
 		s.handleNotFound(w, r)
-		return nil, false
+		return zero, false
 	}
-	sections, err := s.stories.FindSections(r.Context())
+	items, err := load(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
-		return nil, false
+		return zero, false
 	}
-	i := slices.IndexFunc(sections, func(sec *masthead.Section) bool { return sec.ID == id })
+	i := slices.IndexFunc(items, func(it T) bool { return idOf(it) == id })
 	if i < 0 {
-		s.Error(w, r, masthead.Errorf(masthead.ENOTFOUND, "%s", s.msg(string(masthead.MsgSectionNotFound))))
-		return nil, false
+		s.Error(w, r, masthead.Errorf(masthead.ENOTFOUND, "%s", s.msg(string(notFound))))
+		return zero, false
 	}
-	return sections[i], true
+	return items[i], true
 }
 
 // sectionFormPage returns the form page for sec (nil for a new section).
@@ -894,27 +905,11 @@ func (s *Server) authorForm() *form {
 	return newForm("author-", name, slug, bio)
 }
 
-// findAuthor returns the author of the path's id, or answers 404.
+// findAuthor returns the author of the path's id (nil for none), or
+// answers 404.
 func (s *Server) findAuthor(w http.ResponseWriter, r *http.Request) (*masthead.Author, bool) {
-	if r.PathValue("id") == "" {
-		return nil, true
-	}
-	id, ok := pathID(r, "id")
-	if !ok {
-		s.handleNotFound(w, r)
-		return nil, false
-	}
-	authors, err := s.cfg.Editor.FindAuthors(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return nil, false
-	}
-	i := slices.IndexFunc(authors, func(au *masthead.Author) bool { return au.ID == id })
-	if i < 0 {
-		s.Error(w, r, masthead.Errorf(masthead.ENOTFOUND, "%s", s.msg(string(masthead.MsgAuthorNotFound))))
-		return nil, false
-	}
-	return authors[i], true
+	return findByPathID(s, w, r, s.cfg.Editor.FindAuthors,
+		func(au *masthead.Author) int64 { return au.ID }, masthead.MsgAuthorNotFound)
 }
 
 // authorFormPage returns the form page for au (nil for a new author).
