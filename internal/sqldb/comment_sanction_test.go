@@ -24,7 +24,7 @@ func TestSanctionedCannotRespectOrReport(t *testing.T) {
 			args      []any
 		}{
 			{"suspended", `UPDATE accounts SET commenting_suspended_until = $2, sanction_reason = 'Cool off.' WHERE id = $1`,
-				[]any{timeArg(db, clk.Now().Add(48 * time.Hour))}},
+				[]any{timeArg(db, clk.Now().Add(48*time.Hour))}},
 			{"banned", `UPDATE accounts SET commenting_banned = TRUE, sanction_reason = 'Abuse.' WHERE id = $1`, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
