@@ -77,23 +77,7 @@ func currencyDigits(currency string) int {
 var currencySymbols = map[string]string{"EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩", "USD": "$"}
 
 // formatNumber formats a whole number with the locale's group separator.
-func (s *Server) formatNumber(n int64) string {
-	digits := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(digits, "-")
-	digits = strings.TrimPrefix(digits, "-")
-	sep := s.msg("number.group")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func (s *Server) formatNumber(n int64) string { return s.views.number(n) }
 
 // formatMoney formats an amount in a currency's minor unit for the site's
 // locale: "€1,234.50", "¥1,200", "CHF 12.00".
