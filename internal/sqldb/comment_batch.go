@@ -35,7 +35,6 @@ type postRequest struct {
 	now  time.Time
 
 	c    *masthead.Comment
-	ev   masthead.CommentEvent
 	err  error
 	done chan struct{}
 }
@@ -144,7 +143,7 @@ func (cs *CommentService) storeBatch(batch []*postRequest) {
 			case err != nil:
 				return err
 			default:
-				r.c, r.ev = c, ev
+				r.c = c
 				if ev.ID != 0 { // a held comment makes no public event
 					evs = append(evs, ev)
 				}

@@ -14,10 +14,10 @@ import (
 // adminSubscriberPageSize is how many subscribers a page of the list shows.
 const adminSubscriberPageSize = 50
 
-// adminRoute is one staff route and the permission it needs. Every staff
+// AdminRoute is one staff route and the permission it needs. Every staff
 // route is registered through adminHandle, which records it here, so the
 // authorisation matrix test can check each one.
-type adminRoute struct {
+type AdminRoute struct {
 	Pattern string
 	Perm    masthead.Permission
 }
@@ -28,7 +28,7 @@ type adminHandlerFunc func(w http.ResponseWriter, r *http.Request, a *masthead.A
 // adminHandle registers a staff route that only roles with perm may use
 // (masthead.Role.Can); see requireStaff.
 func (s *Server) adminHandle(mux *http.ServeMux, pattern string, perm masthead.Permission, h adminHandlerFunc) {
-	s.adminTable = append(s.adminTable, adminRoute{Pattern: pattern, Perm: perm})
+	s.adminTable = append(s.adminTable, AdminRoute{Pattern: pattern, Perm: perm})
 	mux.HandleFunc(pattern, noStoreHandler(func(w http.ResponseWriter, r *http.Request) {
 		if a, ok := s.requireStaff(w, r, perm); ok {
 			h(w, r, a)
@@ -38,7 +38,7 @@ func (s *Server) adminHandle(mux *http.ServeMux, pattern string, perm masthead.P
 
 // AdminRoutes returns every staff route and the permission it needs, in
 // the order they were registered.
-func (s *Server) AdminRoutes() []adminRoute { return slices.Clone(s.adminTable) }
+func (s *Server) AdminRoutes() []AdminRoute { return slices.Clone(s.adminTable) }
 
 // adminRoutes registers the staff pages: the staff home, and the pages of
 // each part of the staff tools that the site has.

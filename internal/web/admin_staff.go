@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"masthead"
 )
@@ -159,14 +158,15 @@ func (s *Server) handleAdminStaffAdd(w http.ResponseWriter, r *http.Request, a *
 // in the account's row. It answers the request itself and returns ok
 // false if it cannot.
 func (s *Server) staffRowAction(w http.ResponseWriter, r *http.Request, a *masthead.Account) (id int64, p *page, v *staffView, ok bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, found := pathID(r, "id")
+	if !found {
 		s.handleNotFound(w, r)
 		return 0, nil, nil, false
 	}
 	if !s.parseForm(w, r) {
 		return 0, nil, nil, false
 	}
+	var err error
 	if p, v, err = s.staffPage(r, a); err != nil {
 		s.Error(w, r, err)
 		return 0, nil, nil, false

@@ -240,7 +240,7 @@ type Server struct {
 	meterKey meterKey
 
 	// adminTable lists every staff route and its permission.
-	adminTable []adminRoute
+	adminTable []AdminRoute
 
 	pages    *pages
 	views    *viewFormats
