@@ -52,6 +52,12 @@ type Account struct {
 	// authenticator app (or a recovery code); see TwoFactorService.
 	TwoFactorEnabled bool
 
+	// HasPendingWarning says whether a moderator's warning waits for the
+	// account to acknowledge it (see UserService.PendingWarning); it is
+	// loaded with the account, so that the warning gate costs no query of
+	// its own.
+	HasPendingWarning bool
+
 	// DeletionDueAt is when a requested deletion takes effect; zero when
 	// none is pending. Signing in before then cancels it.
 	DeletionDueAt time.Time

@@ -44,7 +44,6 @@ var englishUsers = map[MessageID]string{
 	"users.search.submit":    "Find",
 	"users.search.none":      "No account matches “%s”.",
 	"users.search.results":   "Accounts found",
-	"users.search.off":       "Searching is not available on this site. Open an account from the subscriber list instead.",
 	"users.col.email":        "Email address",
 	"users.col.display_name": "Display name",
 	"users.col.role":         "Role",

@@ -61,7 +61,8 @@ func DefaultCommentPolicy(s CommentSettings) CommentPolicy {
 type PolicyService interface {
 	// CommentPolicy returns the policy in force (the default until an
 	// administrator saves one). Implementations may cache it for a
-	// second.
+	// second, and may share its word lists between callers: they are
+	// read-only.
 	CommentPolicy(ctx context.Context) (*CommentPolicy, error)
 	// SetCommentPolicy validates and saves the policy, with its audit
 	// entry (PermSettings).
@@ -242,7 +243,19 @@ type UserActionInput struct {
 // suspended, banned) in one transaction.
 type UserService interface {
 	ActOnUser(ctx context.Context, actor Actor, in UserActionInput) error
+	// AuthorHistory returns one account's history, or ENOTFOUND.
 	AuthorHistory(ctx context.Context, accountID int64) (*AuthorHistory, error)
+	// AuthorHistories returns the histories of the accounts of ids, by
+	// ID, in a fixed number of queries whatever their number (for a page
+	// of a moderation queue); an account that does not exist or was
+	// deleted has none in the map.
+	AuthorHistories(ctx context.Context, ids []int64) (map[int64]*AuthorHistory, error)
+	// FindUsers returns up to limit live accounts whose email address or
+	// display name matches q, for the staff's user search.
+	FindUsers(ctx context.Context, q string, limit int) ([]*Account, error)
+	// UserSettings returns the limits the service applies, with the
+	// defaults filled in, for the forms that state them.
+	UserSettings() UserSettings
 	// PendingWarning returns the account's oldest unacknowledged warning,
 	// or ENOTFOUND.
 	PendingWarning(ctx context.Context, accountID int64) (*Warning, error)

@@ -110,11 +110,7 @@ func ModerateComment(in ModerationInput) Verdict {
 		banned = CompileWords(p.BannedWords)
 	}
 	if m, ok := banned.Match(in.Body); ok {
-		quoted := strings.Join(strings.Fields(m.Text), " ")
-		if utf8.RuneCountInString(quoted) > maxQuotedMatch {
-			quoted = string([]rune(quoted)[:maxQuotedMatch]) + "…"
-		}
-		return Verdict{Action: VerdictRefuse, Message: Msg(MsgCommentBannedWord, quoted), Match: m}
+		return Verdict{Action: VerdictRefuse, Message: Msg(MsgCommentBannedWord, Excerpt(m.Text, maxQuotedMatch)), Match: m}
 	}
 	if in.AuthorStaff {
 		return Verdict{Action: VerdictPublish}

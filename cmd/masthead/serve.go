@@ -25,9 +25,6 @@ import (
 	"masthead/internal/web"
 )
 
-// The user service also finds subscribers for /admin/users.
-var _ web.UserFinder = (*sqldb.UserService)(nil)
-
 // runServe is masthead serve.
 func runServe(ctx context.Context, args []string, sio *stdio) int {
 	var cfg serveConfig

@@ -10,12 +10,12 @@ import (
 var _ masthead.UserService = (*UserService)(nil)
 
 // UserService is a fake masthead.UserService whose methods call the
-// corresponding function fields. FindUsersFn, when set, also lets it find
-// accounts (the web layer's optional UserFinder), and Settings, when not
-// zero, are the limits it reports (its UserSettings method).
+// corresponding function fields, and whose UserSettings method reports
+// Settings with the defaults filled in.
 type UserService struct {
 	ActOnUserFn          func(ctx context.Context, actor masthead.Actor, in masthead.UserActionInput) error
 	AuthorHistoryFn      func(ctx context.Context, accountID int64) (*masthead.AuthorHistory, error)
+	AuthorHistoriesFn    func(ctx context.Context, ids []int64) (map[int64]*masthead.AuthorHistory, error)
 	PendingWarningFn     func(ctx context.Context, accountID int64) (*masthead.Warning, error)
 	AcknowledgeWarningFn func(ctx context.Context, accountID, warningID int64) error
 	FindUsersFn          func(ctx context.Context, q string, limit int) ([]*masthead.Account, error)
@@ -40,6 +40,14 @@ func (s *UserService) AuthorHistory(ctx context.Context, accountID int64) (*mast
 		unsetUsers("AuthorHistory")
 	}
 	return s.AuthorHistoryFn(ctx, accountID)
+}
+
+// AuthorHistories calls AuthorHistoriesFn.
+func (s *UserService) AuthorHistories(ctx context.Context, ids []int64) (map[int64]*masthead.AuthorHistory, error) {
+	if s.AuthorHistoriesFn == nil {
+		unsetUsers("AuthorHistories")
+	}
+	return s.AuthorHistoriesFn(ctx, ids)
 }
 
 // PendingWarning calls PendingWarningFn; with none set, there is never a

@@ -96,7 +96,8 @@ func (as *AccountService) notifyQueued() {
 const accountColumns = `a.id, COALESCE(a.email, ''), COALESCE(a.email_key, ''), COALESCE(a.password_hash, ''),
 	a.email_verified_at, a.role, COALESCE(a.display_name, ''), a.display_name_changed_at, a.about,
 	a.reply_emails, a.deletion_due_at, a.delete_comments, a.created_at, a.updated_at, a.deleted_at,
-	EXISTS (SELECT 1 FROM two_factor tf WHERE tf.account_id = a.id)`
+	EXISTS (SELECT 1 FROM two_factor tf WHERE tf.account_id = a.id),
+	EXISTS (SELECT 1 FROM account_warnings w WHERE w.account_id = a.id AND w.acknowledged_at IS NULL)`
 
 // accountRow is an account as stored: the domain Account and what is never
 // shown.
@@ -113,7 +114,7 @@ func (r *accountRow) dest() []any {
 	return []any{&a.ID, &a.Email, &r.emailKey, &r.passwordHash,
 		timeCol{&a.EmailVerifiedAt}, &a.Role, &a.DisplayName, timeCol{&a.DisplayNameChangedAt}, &a.About,
 		&a.ReplyEmails, timeCol{&a.DeletionDueAt}, &a.DeleteComments, timeCol{&a.CreatedAt}, timeCol{&a.UpdatedAt},
-		timeCol{&r.deletedAt}, &a.TwoFactorEnabled}
+		timeCol{&r.deletedAt}, &a.TwoFactorEnabled, &a.HasPendingWarning}
 }
 
 // deleted reports whether the row is the tombstone of a deleted account.

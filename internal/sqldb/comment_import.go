@@ -206,12 +206,6 @@ func (cs *CommentService) importBatch(ctx context.Context, tx *sql.Tx, storyID i
 		}
 		return all[i].id
 	}
-	nullID := func(id int64) any {
-		if id == 0 {
-			return nil
-		}
-		return id
-	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO comments (story_id, parent_id, root_id, reply_to_id, depth,
 	author_id, body, body_html, status, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'published', $9, $9) RETURNING id`)

@@ -296,11 +296,21 @@ func (ms *ModerationService) findParents(ctx context.Context, tx *sql.Tx, items 
 }
 
 // findReports fills in the items' reports, newest first, at most
-// ReportsPerItem each, in one query.
+// ReportsPerItem each (counted in SQL, so that a comment reported
+// thousands of times is not read whole), in one query.
 func (ms *ModerationService) findReports(ctx context.Context, tx *sql.Tx, items []*masthead.ModerationItem, ids []any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append(slices.Clip(ids), ms.settings.ReportsPerItem)
 	rows, err := tx.QueryContext(ctx, `SELECT r.comment_id, r.account_id, COALESCE(a.display_name, ''), r.reason, r.text, r.created_at
-FROM comment_reports r JOIN accounts a ON a.id = r.account_id
-WHERE r.comment_id IN (`+placeholders(1, len(ids))+`) ORDER BY r.created_at DESC, r.id DESC`, ids...)
+FROM (
+	SELECT comment_id, account_id, reason, text, created_at, id,
+		ROW_NUMBER() OVER (PARTITION BY comment_id ORDER BY created_at DESC, id DESC) AS n
+	FROM comment_reports WHERE comment_id IN (`+placeholders(1, len(ids))+`)
+) r JOIN accounts a ON a.id = r.account_id
+WHERE r.n <= $`+strconv.Itoa(len(ids)+1)+`
+ORDER BY r.comment_id, r.created_at DESC, r.id DESC`, args...)
 	if err != nil {
 		return fmt.Errorf("find reports: %w", err)
 	}
@@ -315,7 +325,7 @@ WHERE r.comment_id IN (`+placeholders(1, len(ids))+`) ORDER BY r.created_at DESC
 		if err := rows.Scan(&id, &rep.ReporterID, &rep.ReporterName, &rep.Reason, &rep.Text, timeCol{&rep.At}); err != nil {
 			return fmt.Errorf("find reports: %w", err)
 		}
-		if it := byID[id]; it != nil && len(it.Reports) < ms.settings.ReportsPerItem {
+		if it := byID[id]; it != nil {
 			it.Reports = append(it.Reports, rep)
 		}
 	}
@@ -663,7 +673,7 @@ WHERE a.id = $1 AND s.id = $2 AND a.deleted_at IS NULL AND a.email IS NOT NULL`,
 	return ms.db.queueEmail(ctx, tx, r.AuthorID, kind, to, map[string]string{
 		"story_headline": headline,
 		"story_slug":     slug,
-		"excerpt":        replyExcerpt(r.Body),
+		"excerpt":        masthead.Excerpt(r.Body, masthead.ReplyExcerptLength),
 		"reason":         reason,
 	}, now)
 }

@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"masthead"
 )
@@ -73,7 +71,7 @@ WHERE p.id = $1 AND p.author_id <> $2 AND a.deleted_at IS NULL AND a.email IS NO
 
 	notice := masthead.ReplyNotice{
 		Name:    c.AuthorName,
-		Excerpt: replyExcerpt(c.Body),
+		Excerpt: masthead.Excerpt(c.Body, masthead.ReplyExcerptLength),
 		Path:    "/comments/" + strconv.FormatInt(c.ID, 10),
 	}
 
@@ -165,24 +163,6 @@ func (db *DB) addReplyToEmail(ctx context.Context, tx *sql.Tx, id int64, data st
 		return fmt.Errorf("reply email %d: add reply: %w", id, err)
 	}
 	return nil
-}
-
-// replyExcerpt returns the beginning of a comment body on one line: its
-// words separated by single spaces, cut to masthead.ReplyExcerptLength
-// characters with an ellipsis if it is longer.
-func replyExcerpt(body string) string {
-	s := strings.Join(strings.Fields(body), " ")
-	if utf8.RuneCountInString(s) <= masthead.ReplyExcerptLength {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == masthead.ReplyExcerptLength {
-			return strings.TrimRight(s[:i], " ") + "…"
-		}
-		n++
-	}
-	return s
 }
 
 // NotificationService implements masthead.NotificationService.

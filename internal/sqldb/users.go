@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,10 @@ type UserService struct {
 	// OnQueued, if set, is called after a transaction that queued an email
 	// has committed, so that the mail sender can wake. It must not block.
 	OnQueued func()
+
+	// onQuery, if set, is called for every query the author histories
+	// run (a test hook).
+	onQuery func()
 }
 
 var _ masthead.UserService = (*UserService)(nil)
@@ -236,7 +241,10 @@ func displayNameBlocked(ctx context.Context, q queryer, key string) (bool, error
 	return n > 0, nil
 }
 
-// nullID returns id, or nil for 0.
+// nullID returns id, or nil for 0: the value of a nullable column that
+// refers to a row by ID (an account, a comment), where 0 means none. It
+// is the package's one copy of the conversion; use it rather than a local
+// closure.
 func nullID(id int64) any {
 	if id == 0 {
 		return nil
@@ -244,106 +252,252 @@ func nullID(id int64) any {
 	return id
 }
 
-// AuthorHistory returns what a moderator sees about an account: the
-// account, its names, its comments by status, its current sanction (nil
-// when none is in force), its warnings (newest first) and the latest staff
-// actions on it from the audit log (newest first, at most
-// Settings.HistoryActions).
+// countingQueryer is a queryer that calls count before each statement, so
+// that a test can count the queries a method runs.
+type countingQueryer struct {
+	q     queryer
+	count func()
+}
+
+func (c countingQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c.count()
+	return c.q.QueryContext(ctx, query, args...)
+}
+
+func (c countingQueryer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	c.count()
+	return c.q.QueryRowContext(ctx, query, args...)
+}
+
+func (c countingQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	c.count()
+	return c.q.ExecContext(ctx, query, args...)
+}
+
+// counted returns tx, counted by the onQuery test hook when it is set.
+func (us *UserService) counted(tx *sql.Tx) queryer {
+	if us.onQuery == nil {
+		return tx
+	}
+	return countingQueryer{q: tx, count: us.onQuery}
+}
+
+// AuthorHistory returns what a moderator sees about an account (see
+// AuthorHistories), or ENOTFOUND if it does not exist or was deleted.
 func (us *UserService) AuthorHistory(ctx context.Context, accountID int64) (*masthead.AuthorHistory, error) {
-	now := us.db.clock()
-	limit := us.Settings.WithDefaults().HistoryActions
-	h := &masthead.AuthorHistory{}
-	err := us.db.readTx(ctx, func(tx *sql.Tx) error {
-		row, err := us.findTarget(ctx, tx, accountID, false)
-		if err != nil {
-			return err
-		}
-		h.Account = row.account()
-		if row.sanction.Active(now) {
-			s := row.sanction
-			h.Sanction = &s
-		}
-		if h.Names, err = nameHistory(ctx, tx, accountID); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT status, COUNT(*) FROM comments WHERE author_id = $1 GROUP BY status`, accountID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var status string
-			var n int
-			if err := rows.Scan(&status, &n); err != nil {
-				rows.Close()
-				return err
-			}
-			switch status {
-			case "published":
-				h.Published = n
-			case "pending":
-				h.Pending = n
-			case "rejected":
-				h.Rejected = n
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if h.Warnings, err = warnings(ctx, tx, accountID); err != nil {
-			return err
-		}
-		h.Actions, err = staffActions(ctx, tx, accountID, limit)
-		return err
-	})
+	hs, err := us.AuthorHistories(ctx, []int64{accountID})
 	if err != nil {
-		return nil, wrapUnlessApp("author history", err)
+		return nil, err
+	}
+	h := hs[accountID]
+	if h == nil {
+		return nil, errAccountNotFound()
 	}
 	return h, nil
 }
 
-// warnings returns the account's warnings, newest first.
-func warnings(ctx context.Context, tx *sql.Tx, accountID int64) ([]masthead.Warning, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, reason, created_at, acknowledged_at FROM account_warnings
-WHERE account_id = $1 ORDER BY id DESC`, accountID)
-	if err != nil {
-		return nil, err
+// AuthorHistories returns, by account ID, what a moderator sees about each
+// live account of ids: the account, its names (oldest first), its comments
+// by status, its current sanction (nil when none is in force), its
+// warnings (newest first) and the latest staff actions on it from the
+// audit log (newest first, at most Settings.HistoryActions each). An ID
+// with no live account has no entry. It runs five queries in one read
+// transaction however many IDs there are (none for no IDs): the accounts,
+// then each part over all of them at once.
+func (us *UserService) AuthorHistories(ctx context.Context, ids []int64) (map[int64]*masthead.AuthorHistory, error) {
+	out := map[int64]*masthead.AuthorHistory{}
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return id <= 0 })
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) == 0 {
+		return out, nil
 	}
-	defer rows.Close()
-	var out []masthead.Warning
-	for rows.Next() {
-		var w masthead.Warning
-		if err := rows.Scan(&w.ID, &w.Reason, timeCol{&w.CreatedAt}, timeCol{&w.AcknowledgedAt}); err != nil {
-			return nil, err
+	now := us.db.clock()
+	limit := us.UserSettings().HistoryActions
+	err := us.db.readTx(ctx, func(tx *sql.Tx) error {
+		q := us.counted(tx)
+		found, err := us.historyAccounts(ctx, q, ids, now, out)
+		if err != nil || len(found) == 0 {
+			return err
 		}
-		out = append(out, w)
+		if err := historyNames(ctx, q, found, out); err != nil {
+			return fmt.Errorf("names: %w", err)
+		}
+		if err := historyCounts(ctx, q, found, out); err != nil {
+			return fmt.Errorf("comment counts: %w", err)
+		}
+		if err := historyWarnings(ctx, q, found, out); err != nil {
+			return fmt.Errorf("warnings: %w", err)
+		}
+		if err := historyActions(ctx, q, found, limit, out); err != nil {
+			return fmt.Errorf("staff actions: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrapUnlessApp("author histories", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// staffActions returns the latest staff actions on the account from the
-// audit log, newest first.
-func staffActions(ctx context.Context, tx *sql.Tx, accountID int64, limit int) ([]masthead.StaffActionRecord, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT action, reason, actor_name, at FROM audit_log
-WHERE target_type = 'account' AND target_id = $1 ORDER BY id DESC LIMIT $2`, strconv.FormatInt(accountID, 10), limit)
+// idArgs returns ids as query arguments.
+func idArgs(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// historyAccounts starts a history in out for each live account of ids,
+// with its sanction if one is in force at now, and returns their IDs.
+func (us *UserService) historyAccounts(ctx context.Context, q queryer, ids []int64, now time.Time,
+	out map[int64]*masthead.AuthorHistory) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+accountColumns+`, a.commenting_banned, a.commenting_suspended_until, a.sanction_reason
+FROM accounts a WHERE a.id IN (`+placeholders(1, len(ids))+`) ORDER BY a.id`, idArgs(ids)...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("find accounts: %w", err)
 	}
 	defer rows.Close()
-	var out []masthead.StaffActionRecord
+	var found []int64
 	for rows.Next() {
-		var a masthead.StaffActionRecord
-		if err := rows.Scan(&a.Action, &a.Reason, &a.By, timeCol{&a.At}); err != nil {
-			return nil, err
+		var r targetRow
+		if err := rows.Scan(append(r.dest(), &r.sanction.Banned, timeCol{&r.sanction.Until}, &r.sanction.Reason)...); err != nil {
+			return nil, fmt.Errorf("find accounts: %w", err)
 		}
-		out = append(out, a)
+		if r.deleted() {
+			continue
+		}
+		h := &masthead.AuthorHistory{Account: r.account(), Names: []masthead.NameChange{}}
+		if r.sanction.Active(now) {
+			s := r.sanction
+			h.Sanction = &s
+		}
+		out[r.ID] = h
+		found = append(found, r.ID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find accounts: %w", err)
+	}
+	return found, nil
+}
+
+// historyNames fills in the display names of the accounts of ids, oldest
+// first.
+func historyNames(ctx context.Context, q queryer, ids []int64, out map[int64]*masthead.AuthorHistory) error {
+	rows, err := q.QueryContext(ctx, `SELECT account_id, name, chosen_at, replaced_at FROM display_name_history
+WHERE account_id IN (`+placeholders(1, len(ids))+`) ORDER BY account_id, chosen_at, id`, idArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c masthead.NameChange
+		if err := rows.Scan(&id, &c.Name, timeCol{&c.ChosenAt}, timeCol{&c.ReplacedAt}); err != nil {
+			return err
+		}
+		if h := out[id]; h != nil {
+			h.Names = append(h.Names, c)
+		}
+	}
+	return rows.Err()
+}
+
+// historyCounts fills in the comment counts by status of the accounts of
+// ids.
+func historyCounts(ctx context.Context, q queryer, ids []int64, out map[int64]*masthead.AuthorHistory) error {
+	rows, err := q.QueryContext(ctx, `SELECT author_id, status, COUNT(*) FROM comments
+WHERE author_id IN (`+placeholders(1, len(ids))+`) GROUP BY author_id, status`, idArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var status string
+		var n int
+		if err := rows.Scan(&id, &status, &n); err != nil {
+			return err
+		}
+		h := out[id]
+		if h == nil {
+			continue
+		}
+		switch masthead.CommentStatus(status) {
+		case masthead.CommentPublished:
+			h.Published = n
+		case masthead.CommentPending:
+			h.Pending = n
+		case masthead.CommentRejected:
+			h.Rejected = n
+		}
+	}
+	return rows.Err()
+}
+
+// historyWarnings fills in the warnings of the accounts of ids, newest
+// first.
+func historyWarnings(ctx context.Context, q queryer, ids []int64, out map[int64]*masthead.AuthorHistory) error {
+	rows, err := q.QueryContext(ctx, `SELECT account_id, id, reason, created_at, acknowledged_at FROM account_warnings
+WHERE account_id IN (`+placeholders(1, len(ids))+`) ORDER BY account_id, id DESC`, idArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var w masthead.Warning
+		if err := rows.Scan(&id, &w.ID, &w.Reason, timeCol{&w.CreatedAt}, timeCol{&w.AcknowledgedAt}); err != nil {
+			return err
+		}
+		if h := out[id]; h != nil {
+			h.Warnings = append(h.Warnings, w)
+		}
+	}
+	return rows.Err()
+}
+
+// historyActions fills in the latest staff actions on the accounts of ids
+// from the audit log, newest first, at most limit each (counted in SQL,
+// so that a long history is not read to be dropped).
+func historyActions(ctx context.Context, q queryer, ids []int64, limit int, out map[int64]*masthead.AuthorHistory) error {
+	args := make([]any, 0, len(ids)+1)
+	for _, id := range ids {
+		args = append(args, strconv.FormatInt(id, 10)) // audit_log.target_id is text
+	}
+	args = append(args, limit)
+	rows, err := q.QueryContext(ctx, `SELECT target_id, action, reason, actor_name, at FROM (
+	SELECT target_id, action, reason, actor_name, at, id,
+		ROW_NUMBER() OVER (PARTITION BY target_id ORDER BY id DESC) AS n
+	FROM audit_log WHERE target_type = 'account' AND target_id IN (`+placeholders(1, len(ids))+`)
+) x WHERE n <= $`+strconv.Itoa(len(ids)+1)+` ORDER BY target_id, id DESC`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var target string
+		var a masthead.StaffActionRecord
+		if err := rows.Scan(&target, &a.Action, &a.Reason, &a.By, timeCol{&a.At}); err != nil {
+			return err
+		}
+		id, err := strconv.ParseInt(target, 10, 64)
+		if err != nil {
+			continue
+		}
+		if h := out[id]; h != nil {
+			h.Actions = append(h.Actions, a)
+		}
+	}
+	return rows.Err()
 }
 
 // PendingWarning returns the account's oldest warning not yet
 // acknowledged, or ENOTFOUND. It is one indexed query outside any
-// transaction, cheap enough for every page a signed-in reader views.
+// transaction. Page views do not call it: an account comes with
+// HasPendingWarning (see accountColumns), and only the warning page reads
+// the warning itself.
 func (us *UserService) PendingWarning(ctx context.Context, accountID int64) (*masthead.Warning, error) {
 	w := &masthead.Warning{}
 	err := us.db.queryRowPool(ctx, `SELECT id, reason, created_at FROM account_warnings

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"masthead"
 )
@@ -240,26 +239,26 @@ func (s *Server) moderationPage(r *http.Request, queue masthead.ModerationQueue,
 }
 
 // authorHistories returns the histories of the page's distinct authors,
-// when the site has the user service: one call per author, not per item.
-// An author the service cannot find has none.
+// when the site has the user service: one call for the whole page. An
+// author the service cannot find has none.
 func (s *Server) authorHistories(r *http.Request, items []*masthead.ModerationItem) (map[int64]*authorHistoryView, error) {
 	out := map[int64]*authorHistoryView{}
-	if s.cfg.Users == nil {
+	if s.cfg.Users == nil || len(items) == 0 {
 		return out, nil
 	}
+	ids := make([]int64, 0, len(items))
 	for _, it := range items {
-		id := it.Comment.AuthorID
-		if _, done := out[id]; done {
-			continue
+		ids = append(ids, it.Comment.AuthorID)
+	}
+	slices.Sort(ids)
+	hs, err := s.cfg.Users.AuthorHistories(r.Context(), slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	for id, h := range hs {
+		if h != nil {
+			out[id] = s.authorHistoryView(h)
 		}
-		h, err := s.cfg.Users.AuthorHistory(r.Context(), id)
-		if masthead.ErrorCode(err) == masthead.ENOTFOUND {
-			out[id] = nil
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		out[id] = s.authorHistoryView(h)
 	}
 	return out, nil
 }
@@ -309,16 +308,6 @@ func (s *Server) modLabel(prefix, value string) string {
 	return value
 }
 
-// moderationExcerpt returns the beginning of a comment's text on one line.
-func moderationExcerpt(body string, n int) string {
-	s := strings.Join(strings.Fields(body), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	runes := []rune(s)
-	return strings.TrimRight(string(runes[:n]), " ") + "…"
-}
-
 // moderationItemView describes a comment of a queue, with the actions its
 // state allows.
 func (s *Server) moderationItemView(it *masthead.ModerationItem, h *authorHistoryView) *moderationItem {
@@ -357,7 +346,7 @@ func (s *Server) moderationItemView(it *masthead.ModerationItem, h *authorHistor
 			if v.ParentAuthor == "" {
 				v.ParentAuthor = s.msg("admin.moderation.deleted_author")
 			}
-			v.ParentExcerpt = moderationExcerpt(pc.Body, moderationExcerptLength)
+			v.ParentExcerpt = masthead.Excerpt(pc.Body, moderationExcerptLength)
 		}
 	}
 	if len(it.Reports) > 0 {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,10 +28,13 @@ type modCall struct {
 // moderationFixture is a server with the moderation queues over fakes,
 // recording what moderators do.
 type moderationFixture struct {
-	h         http.Handler
-	calls     []modCall
-	filters   []masthead.QueueFilter
-	histories []int64
+	h       http.Handler
+	calls   []modCall
+	filters []masthead.QueueFilter
+	// histories are the IDs of each AuthorHistories call.
+	histories [][]int64
+	// extra are items added to every page of the queues.
+	extra []*masthead.ModerationItem
 	// err is what the next Moderate call returns.
 	err error
 }
@@ -90,7 +94,7 @@ func newModerationFixture(t *testing.T) *moderationFixture {
 			if flt.After == "bad" {
 				return nil, masthead.FieldError("after", masthead.Msg(masthead.MsgCursorInvalid))
 			}
-			page := &masthead.QueuePage{Items: moderationItems(flt.Queue)}
+			page := &masthead.QueuePage{Items: append(moderationItems(flt.Queue), f.extra...)}
 			if flt.Queue == masthead.QueuePending && flt.After == "" {
 				page.Next = "cursor-2"
 			}
@@ -110,13 +114,13 @@ func newModerationFixture(t *testing.T) *moderationFixture {
 		},
 	}
 	users := &mock.UserService{
-		AuthorHistoryFn: func(ctx context.Context, id int64) (*masthead.AuthorHistory, error) {
-			f.histories = append(f.histories, id)
-			if id != modAuthorAnn {
-				return nil, masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgAccountNotFound))
+		AuthorHistoriesFn: func(ctx context.Context, ids []int64) (map[int64]*masthead.AuthorHistory, error) {
+			f.histories = append(f.histories, ids)
+			if !slices.Contains(ids, modAuthorAnn) {
+				return map[int64]*masthead.AuthorHistory{}, nil // the others are not found
 			}
-			return &masthead.AuthorHistory{
-				Account: &masthead.Account{ID: id, CreatedAt: testNow.Add(-3 * 24 * time.Hour)},
+			return map[int64]*masthead.AuthorHistory{modAuthorAnn: {
+				Account: &masthead.Account{ID: modAuthorAnn, CreatedAt: testNow.Add(-3 * 24 * time.Hour)},
 				Names: []masthead.NameChange{
 					{Name: "Annie", ChosenAt: testNow.Add(-70 * time.Hour), ReplacedAt: testNow.Add(-60 * time.Hour)},
 					{Name: "Ann", ChosenAt: testNow.Add(-60 * time.Hour)},
@@ -126,7 +130,7 @@ func newModerationFixture(t *testing.T) *moderationFixture {
 				Actions: []masthead.StaffActionRecord{
 					{Action: masthead.AuditAccountWarn, Reason: "Be <kind>", By: "moderator@example.com", At: testNow.Add(-time.Hour)},
 				},
-			}, nil
+			}}, nil
 		},
 	}
 	f.h = newTestServer(t, fakeStories(testStories()), Config{Accounts: acctSvc, Moderation: mod, Users: users}).Handler()
@@ -214,8 +218,8 @@ func TestModerationQueuePage(t *testing.T) {
 		`data-poll="10000"`, `/moderation.js" defer></script>`,
 		`<kbd>j</kbd>`, `<kbd>?</kbd>`,
 	}, []string{"admin.moderation.", "admin.nav."})
-	if got := fmt.Sprint(f.histories); got != "[501]" {
-		t.Errorf("author histories loaded: got %s, want one for the page's one author", got)
+	if got := fmt.Sprint(f.histories); got != "[[501]]" {
+		t.Errorf("author histories loaded: got %s, want one call for the page's one author", got)
 	}
 
 	t.Run("accessible", func(t *testing.T) {
@@ -268,6 +272,35 @@ func TestModerationQueuePage(t *testing.T) {
 			}
 			checkBody(t, body, tt.contain, nil)
 		})
+	}
+}
+
+// TestModerationAuthorHistoriesOneCall checks that a page loads the
+// histories of all its authors in one call, each distinct author once,
+// and that an author without one (not found) is shown without it.
+func TestModerationAuthorHistoriesOneCall(t *testing.T) {
+	at := testNow.Add(-time.Hour)
+	item := func(id, author int64, name string) *masthead.ModerationItem {
+		return &masthead.ModerationItem{
+			Comment: &masthead.Comment{ID: id, StoryID: 1, AuthorID: author, AuthorName: name,
+				BodyHTML: "<p>Words.</p>", Status: masthead.CommentPending, CreatedAt: at},
+			StorySlug: "first-story", StoryHeadline: "First story", HoldReason: "link",
+		}
+	}
+	f := newModerationFixture(t)
+	f.extra = []*masthead.ModerationItem{item(60, modAuthorBob, "Bob"), item(61, 503, "Carol"),
+		item(62, modAuthorBob, "Bob"), item(63, 504, "Dan")}
+	res, body := f.do(t, "moderator", httptest.NewRequest("GET", "/admin/moderation", nil))
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if got, want := fmt.Sprint(f.histories), "[[501 502 503 504]]"; got != want {
+		t.Errorf("AuthorHistories calls: got %s, want %s (one call for the page's four authors)", got, want)
+	}
+	checkBody(t, body, []string{`Published 12 · pending 2 · rejected 1`, `<a href="/admin/users/502">Bob</a>`,
+		`<a href="/admin/users/504">Dan</a>`}, nil)
+	if got := strings.Count(body, "Published 12"); got != 2 {
+		t.Errorf("histories shown: got %d, want Ann's on her two comments only", got)
 	}
 }
 

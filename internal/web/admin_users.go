@@ -2,8 +2,6 @@ package web
 
 import (
 	"cmp"
-	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,21 +10,6 @@ import (
 
 	"masthead"
 )
-
-// UserFinder finds accounts by email address or display name, for the
-// staff's user search (GET /admin/users?q=). The user service may
-// implement it (sqldb.UserService does); without it the search is off
-// and accounts are reached from the subscriber list.
-type UserFinder interface {
-	// FindUsers returns up to limit live accounts matching q.
-	FindUsers(ctx context.Context, q string, limit int) ([]*masthead.Account, error)
-}
-
-// userSettingsSource is a user service that says which limits it
-// applies, so that the forms state the same ones.
-type userSettingsSource interface {
-	UserSettings() masthead.UserSettings
-}
 
 // adminUserSearchLimit is the most accounts a user search shows.
 const adminUserSearchLimit = 50
@@ -66,21 +49,21 @@ func (s *Server) adminUserRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account/warnings/{id}/acknowledge", noStoreHandler(s.handleAcknowledgeWarning))
 }
 
-// userSettings returns the limits the user service applies.
+// userSettings returns the limits the user service applies (with the
+// defaults filled in, by the service).
 func (s *Server) userSettings() masthead.UserSettings {
-	if src, ok := s.cfg.Users.(userSettingsSource); ok {
-		return src.UserSettings().WithDefaults()
+	if s.cfg.Users == nil {
+		return masthead.DefaultUserSettings()
 	}
-	return masthead.DefaultUserSettings()
+	return s.cfg.Users.UserSettings()
 }
 
 // userAdminView is the data of the user pages (page.Staff).
 type userAdminView struct {
 	// The search.
-	Query      string
-	Searchable bool
-	Searched   bool
-	Results    []userRow
+	Query    string
+	Searched bool
+	Results  []userRow
 
 	// One account.
 	User          *userRow
@@ -178,10 +161,8 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request, a *mas
 	p := s.adminPage(r, "users.search.heading")
 	v := &userAdminView{Query: q}
 	p.Staff = v
-	finder, ok := s.cfg.Users.(UserFinder)
-	v.Searchable = ok
-	if ok && q != "" {
-		found, err := finder.FindUsers(r.Context(), q, adminUserSearchLimit)
+	if q != "" {
+		found, err := s.cfg.Users.FindUsers(r.Context(), q, adminUserSearchLimit)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -197,8 +178,8 @@ func (s *Server) handleAdminUsers(w http.ResponseWriter, r *http.Request, a *mas
 // accountID returns the account ID of the request's path, or an ENOTFOUND
 // error.
 func (s *Server) accountID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r, "id")
+	if !ok {
 		return 0, masthead.Errorf(masthead.ENOTFOUND, "%s", s.msg("error.page_not_found"))
 	}
 	return id, nil
@@ -412,21 +393,15 @@ func warningExempt(path string) bool {
 
 // warningGate sends a signed-in viewer who has a warning to acknowledge to
 // the warning page, and reports whether it did. Only page views are sent
-// (GET and HEAD navigations, not a script's fetches, forms or the API),
-// and each costs the user service's one indexed query.
+// (GET and HEAD navigations, not a script's fetches, forms or the API).
+// It reads the account's HasPendingWarning, loaded with the session, so
+// it costs no query; the warning page itself reads the warning.
 func (s *Server) warningGate(w http.ResponseWriter, r *http.Request, a *masthead.Account) bool {
-	if s.cfg.Users == nil || a == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) || warningExempt(r.URL.Path) {
+	if s.cfg.Users == nil || a == nil || !a.HasPendingWarning ||
+		(r.Method != http.MethodGet && r.Method != http.MethodHead) || warningExempt(r.URL.Path) {
 		return false
 	}
 	if mode := r.Header.Get("Sec-Fetch-Mode"); mode != "" && mode != "navigate" {
-		return false
-	}
-	if _, err := s.cfg.Users.PendingWarning(r.Context(), a.ID); err != nil {
-		if masthead.ErrorCode(err) != masthead.ENOTFOUND {
-			s.logger.LogAttrs(r.Context(), slog.LevelWarn, "pending warning",
-				slog.String("request_id", RequestID(r.Context())),
-				slog.String("error", err.Error()))
-		}
 		return false
 	}
 	noStore(w)
@@ -481,8 +456,8 @@ func (s *Server) handleAcknowledgeWarning(w http.ResponseWriter, r *http.Request
 	if !s.parseForm(w, r) {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r, "id")
+	if !ok {
 		s.handleNotFound(w, r)
 		return
 	}

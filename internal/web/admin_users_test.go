@@ -26,6 +26,8 @@ type usersFixture struct {
 	actors  []masthead.Actor
 	acked   []int64
 	pending bool
+	// pendingCalls counts the PendingWarning calls.
+	pendingCalls int
 }
 
 func newUsersFixture(t *testing.T) *usersFixture {
@@ -38,13 +40,19 @@ func newUsersFixture(t *testing.T) *usersFixture {
 		byID[a.ID] = a
 	}
 	acctSvc := fakeAccounts(target)
+	subscriberID := accounts["tok-subscriber"].ID
 	acctSvc.AuthenticateFn = func(ctx context.Context, token string, c masthead.Client) (*masthead.Account, *masthead.Session, error) {
 		if a, ok := accounts[token]; ok {
-			return a, &masthead.Session{ID: 1, AccountID: a.ID}, nil
+			// As the account service does, the account comes with
+			// whether a warning waits for it.
+			acc := *a
+			f.mu.Lock()
+			acc.HasPendingWarning = acc.ID == subscriberID && f.pending
+			f.mu.Unlock()
+			return &acc, &masthead.Session{ID: 1, AccountID: a.ID}, nil
 		}
 		return nil, nil, masthead.Errorf(masthead.EUNAUTHORIZED, "%s", masthead.Msg(masthead.MsgSessionInvalid))
 	}
-	subscriberID := accounts["tok-subscriber"].ID
 	users := &mock.UserService{
 		AuthorHistoryFn: func(ctx context.Context, id int64) (*masthead.AuthorHistory, error) {
 			a, ok := byID[id]
@@ -93,6 +101,7 @@ func newUsersFixture(t *testing.T) *usersFixture {
 		PendingWarningFn: func(ctx context.Context, id int64) (*masthead.Warning, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
+			f.pendingCalls++
 			if id == subscriberID && f.pending {
 				return &masthead.Warning{ID: 55, Reason: "Please <b>stop</b> the insults.", CreatedAt: testNow.Add(-time.Hour)}, nil
 			}
@@ -284,7 +293,17 @@ func TestWarningInterstitial(t *testing.T) {
 		{"a navigation", "/", []string{"Sec-Fetch-Mode", "navigate"}, "/account/warning?next=%2F"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			calls := f.pendingCalls
 			res, _ := get(tc.target, tc.hdr...)
+			// Only the warning page reads the warning; the gate reads
+			// the flag that comes with the account.
+			wantCalls := 0
+			if tc.target == pathWarning {
+				wantCalls = 1
+			}
+			if got := f.pendingCalls - calls; got != wantCalls {
+				t.Errorf("GET %s: got %d PendingWarning calls, want %d", tc.target, got, wantCalls)
+			}
 			got := ""
 			if res.StatusCode == http.StatusSeeOther {
 				got = res.Header.Get("Location")
@@ -295,9 +314,13 @@ func TestWarningInterstitial(t *testing.T) {
 		})
 	}
 
-	// Other readers are not held up.
+	// Other readers are not held up, and the gate asks the user service
+	// nothing: the flag comes with the account.
 	if res, _ := f.do(t, "moderator", "GET", "/", nil); res.StatusCode != http.StatusOK {
 		t.Errorf("another reader's front page: got %d, want 200", res.StatusCode)
+	}
+	if f.pendingCalls != 1 {
+		t.Errorf("PendingWarning calls: got %d, want 1 (the warning page's)", f.pendingCalls)
 	}
 	// Signing out works.
 	req := postForm("/signout", nil)
