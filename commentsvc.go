@@ -41,6 +41,11 @@ type CommentFilter struct {
 	ViewerID int64
 }
 
+// RepliesPerThread is the most replies a page of a story's comments shows
+// under each thread (CommentThread.Replies, the viewer's own pending ones
+// aside); the rest are on the thread's pages of replies.
+const RepliesPerThread = 20
+
 // CommentThread is a top-level comment with the replies shown under it.
 type CommentThread struct {
 	Comment *Comment

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"masthead"
-	"masthead/internal/sqldb"
-	"masthead/internal/web"
 )
 
 // commentFlags are the comment limits of masthead serve: every rate, size
@@ -58,6 +56,3 @@ func (c *commentFlags) validate() error {
 	}
 	return nil
 }
-
-// The comment store gives web its comments' stories, for permalinks.
-var _ web.CommentStoryFinder = (*sqldb.CommentService)(nil)

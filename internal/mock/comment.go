@@ -10,22 +10,19 @@ import (
 var _ masthead.CommentService = (*CommentService)(nil)
 
 // CommentService is a fake masthead.CommentService whose methods call the
-// corresponding function fields. CommentStorySlugFn, when set, also lets
-// it name the story of a comment (the web layer's optional
-// CommentStoryFinder).
+// corresponding function fields.
 type CommentService struct {
-	PostCommentFn      func(ctx context.Context, c masthead.NewComment) (*masthead.Comment, error)
-	EditCommentFn      func(ctx context.Context, id, accountID int64, body string) (*masthead.Comment, error)
-	DeleteCommentFn    func(ctx context.Context, id, accountID int64) error
-	ReportCommentFn    func(ctx context.Context, id, accountID int64, reason, text string) error
-	ToggleRespectFn    func(ctx context.Context, id, accountID int64) (bool, int, error)
-	FindCommentFn      func(ctx context.Context, id int64) (*masthead.Comment, error)
-	FindCommentsFn     func(ctx context.Context, f masthead.CommentFilter) (*masthead.CommentPage, error)
-	CommentEventsFn    func(ctx context.Context, storyID, afterID int64, limit int) ([]masthead.CommentEvent, error)
-	SanctionFn         func(ctx context.Context, accountID int64) (*masthead.Sanction, error)
-	CommentStorySlugFn func(ctx context.Context, commentID int64) (string, error)
-	FindRepliesFn      func(ctx context.Context, f masthead.ReplyFilter) (*masthead.ReplyPage, error)
-	LocateCommentFn    func(ctx context.Context, id int64, limit int) (*masthead.CommentLocation, error)
+	PostCommentFn   func(ctx context.Context, c masthead.NewComment) (*masthead.Comment, error)
+	EditCommentFn   func(ctx context.Context, id, accountID int64, body string) (*masthead.Comment, error)
+	DeleteCommentFn func(ctx context.Context, id, accountID int64) error
+	ReportCommentFn func(ctx context.Context, id, accountID int64, reason, text string) error
+	ToggleRespectFn func(ctx context.Context, id, accountID int64) (bool, int, error)
+	FindCommentFn   func(ctx context.Context, id int64) (*masthead.Comment, error)
+	FindCommentsFn  func(ctx context.Context, f masthead.CommentFilter) (*masthead.CommentPage, error)
+	CommentEventsFn func(ctx context.Context, storyID, afterID int64, limit int) ([]masthead.CommentEvent, error)
+	SanctionFn      func(ctx context.Context, accountID int64) (*masthead.Sanction, error)
+	FindRepliesFn   func(ctx context.Context, f masthead.ReplyFilter) (*masthead.ReplyPage, error)
+	LocateCommentFn func(ctx context.Context, id int64, limit int) (*masthead.CommentLocation, error)
 }
 
 func unsetComment(method string) {
@@ -104,14 +101,6 @@ func (s *CommentService) Sanction(ctx context.Context, accountID int64) (*masthe
 	return s.SanctionFn(ctx, accountID)
 }
 
-// CommentStorySlug calls CommentStorySlugFn.
-func (s *CommentService) CommentStorySlug(ctx context.Context, commentID int64) (string, error) {
-	if s.CommentStorySlugFn == nil {
-		unsetComment("CommentStorySlug")
-	}
-	return s.CommentStorySlugFn(ctx, commentID)
-}
-
 // FindReplies calls FindRepliesFn.
 func (s *CommentService) FindReplies(ctx context.Context, f masthead.ReplyFilter) (*masthead.ReplyPage, error) {
 	if s.FindRepliesFn == nil {
@@ -120,19 +109,10 @@ func (s *CommentService) FindReplies(ctx context.Context, f masthead.ReplyFilter
 	return s.FindRepliesFn(ctx, f)
 }
 
-// LocateComment calls LocateCommentFn. When that is nil and
-// CommentStorySlugFn is set, it places the comment on the first page of
-// the story CommentStorySlugFn names.
+// LocateComment calls LocateCommentFn.
 func (s *CommentService) LocateComment(ctx context.Context, id int64, limit int) (*masthead.CommentLocation, error) {
 	if s.LocateCommentFn == nil {
-		if s.CommentStorySlugFn == nil {
-			unsetComment("LocateComment")
-		}
-		slug, err := s.CommentStorySlugFn(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return &masthead.CommentLocation{StorySlug: slug, CommentID: id, RootID: id}, nil
+		unsetComment("LocateComment")
 	}
 	return s.LocateCommentFn(ctx, id, limit)
 }

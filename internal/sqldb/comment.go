@@ -41,8 +41,10 @@ type CommentService struct {
 	// Policy is the commenting policy the service applies: the site-wide
 	// switch, pre-moderation, the word lists, the edit window and the
 	// automatic closing. NewCommentService sets one whose defaults come
-	// from its settings; give it the PolicyService the settings page saves
-	// through, so that a save applies here at once.
+	// from its settings (making it reads nothing, so replacing it costs
+	// nothing); before the service is first used, give it the
+	// PolicyService the settings page saves through instead, so that a
+	// save applies here at once.
 	Policy *PolicyService
 
 	// onQuery, if set, is called for every query FindComments runs (a
@@ -64,8 +66,8 @@ const CommentEventsChannel = "masthead_comment_events"
 
 // Limits of comment reading and reporting.
 const (
-	maxCommentPage       = 100 // top-level comments a page
-	repliesPerThread     = 20  // replies shown under a thread on a page
+	maxCommentPage       = 100                       // top-level comments a page
+	repliesPerThread     = masthead.RepliesPerThread // replies shown under a thread on a page
 	maxCommentEvents     = 1000
 	defaultCommentEvents = 100
 	maxReportLen         = 500
@@ -829,20 +831,6 @@ func (cs *CommentService) FindComment(ctx context.Context, id int64) (*masthead.
 		return nil, wrapUnlessApp("find comment", err)
 	}
 	return c, nil
-}
-
-// CommentStorySlug returns the slug of the story a comment belongs to, for
-// permalinks (ENOTFOUND for an unknown comment).
-func (cs *CommentService) CommentStorySlug(ctx context.Context, commentID int64) (string, error) {
-	var slug string
-	err := cs.db.read.QueryRowContext(ctx, `SELECT s.slug FROM comments c JOIN stories s ON s.id = c.story_id
-WHERE c.id = $1`, commentID).Scan(&slug)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgCommentNotFound))
-	} else if err != nil {
-		return "", fmt.Errorf("sqldb: comment story: %w", err)
-	}
-	return slug, nil
 }
 
 // commentCursor is where a page of top-level comments ends: the last

@@ -130,8 +130,14 @@ func (cs *CommentService) FindReplies(ctx context.Context, f masthead.ReplyFilte
 // there, the cursor of the replies page that shows it. The pages are the
 // ones that following "show more" from the first page gives.
 //
-// It counts the comments before the thread with the story's indexes:
-// a few queries, each a bounded index range, however long the story.
+// It costs one read transaction of four to seven queries: the comment
+// (and its thread's top-level comment), its story's slug, a count of the
+// top-level comments before its thread and, past the first page, an
+// OFFSET to the start of the page; for a reply, likewise in its thread.
+// The counts and offsets are linear in the comment's position (the
+// newer top-level comments of the story, the replies before it), so it
+// serves permalinks: the comment forms carry the page they were on, and
+// send the viewer back there without locating.
 func (cs *CommentService) LocateComment(ctx context.Context, id int64, limit int) (*masthead.CommentLocation, error) {
 	if limit <= 0 {
 		limit = cs.settings.PageSize

@@ -814,22 +814,6 @@ func TestCommentEventsNotify(t *testing.T) {
 	})
 }
 
-func TestCommentStorySlug(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
-		ctx := context.Background()
-		f := newComments(t, db, clk)
-		f.story("the-story")
-		ann := f.subscriber("Ann", "basic")
-		c := f.post("the-story", 0, ann, "A comment to link to.")
-		if got, err := f.svc.CommentStorySlug(ctx, c.ID); err != nil || got != "the-story" {
-			t.Errorf("CommentStorySlug = %q, %v; want the-story", got, err)
-		}
-		if _, err := f.svc.CommentStorySlug(ctx, c.ID+1000); masthead.ErrorCode(err) != masthead.ENOTFOUND {
-			t.Errorf("CommentStorySlug(unknown) error = %v, want not found", err)
-		}
-	})
-}
-
 // Many subscribers posting on one story at once all succeed: no deadlock
 // on PostgreSQL, no "database is locked" on SQLite, and the story's count
 // and events match.

@@ -112,12 +112,17 @@ func (ps *PolicyService) copyOf(p masthead.CommentPolicy) masthead.CommentPolicy
 
 // CommentPolicy returns the policy in force: the saved one, or the
 // defaults until one is saved. It may be up to a second old.
+//
+// It is cheap enough to call for every page: within the second it reads
+// nothing and copies only the struct. The copy's BannedWords and
+// SuspectWords are shared with the service's cache and every other
+// caller: they are read-only (clone them to change them).
 func (ps *PolicyService) CommentPolicy(ctx context.Context) (*masthead.CommentPolicy, error) {
 	c, err := ps.current(ctx, ps.db.read)
 	if err != nil {
 		return nil, err
 	}
-	p := ps.copyOf(c.policy)
+	p := c.policy
 	return &p, nil
 }
 

@@ -347,3 +347,40 @@ func TestPolicyClosesComments(t *testing.T) {
 		}
 	})
 }
+
+// Reading the policy within the cache's second copies only the struct:
+// the word lists are shared, read-only, between the callers; the policy
+// saved is the service's own, whatever its caller does with its lists.
+func TestPolicyReadShared(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newComments(t, db, clk)
+		admin := policyAdmin(t, f)
+		ps := sqldb.NewPolicyService(db, masthead.DefaultCommentPolicy(masthead.DefaultCommentSettings()))
+		saved := masthead.DefaultCommentPolicy(masthead.DefaultCommentSettings())
+		saved.BannedWords, saved.SuspectWords = []string{"idiot"}, []string{"scam"}
+		if err := ps.SetCommentPolicy(ctx, admin, saved); err != nil {
+			t.Fatalf("SetCommentPolicy: %v", err)
+		}
+		saved.BannedWords[0] = "changed by the caller"
+
+		first, err := ps.CommentPolicy(ctx)
+		if err != nil {
+			t.Fatalf("CommentPolicy: %v", err)
+		}
+		first.EditWindow = time.Hour // the struct is the caller's
+		second, err := ps.CommentPolicy(ctx)
+		if err != nil {
+			t.Fatalf("CommentPolicy: %v", err)
+		}
+		if got, want := strings.Join(second.BannedWords, "|")+" "+strings.Join(second.SuspectWords, "|"), "idiot scam"; got != want {
+			t.Errorf("word lists = %q, want %q", got, want)
+		}
+		if second.EditWindow == time.Hour {
+			t.Errorf("a caller's change to its copy reached the next caller")
+		}
+		if &first.BannedWords[0] != &second.BannedWords[0] || &first.SuspectWords[0] != &second.SuspectWords[0] {
+			t.Errorf("each read copied the word lists, want them shared")
+		}
+	})
+}

@@ -6,94 +6,33 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"masthead"
 )
 
-// policyCacheTTL is how long the pages reuse the commenting policy they
-// read.
-const policyCacheTTL = time.Second
-
-// policyCache is the commenting policy service with the policy it last
-// read kept for at most policyCacheTTL (on the process's monotonic clock),
-// so that story pages do not each read it; a save through it applies to
-// the pages at once.
-type policyCache struct {
-	masthead.PolicyService
-
-	mu sync.Mutex
-	p  *masthead.CommentPolicy
-	at time.Time
-}
-
-// CommentPolicy returns the policy, from the cache when it is fresh. The
-// word lists are shared with the cache: callers must not change them.
-func (c *policyCache) CommentPolicy(ctx context.Context) (*masthead.CommentPolicy, error) {
-	c.mu.Lock()
-	if c.p != nil && time.Since(c.at) < policyCacheTTL {
-		p := *c.p
-		c.mu.Unlock()
-		return &p, nil
-	}
-	c.mu.Unlock()
-	started := time.Now()
-	p, err := c.PolicyService.CommentPolicy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.p == nil || !c.at.After(started) {
-		c.p, c.at = p, started
-	}
-	c.mu.Unlock()
-	out := *p
-	return &out, nil
-}
-
-// SetCommentPolicy saves the policy and forgets the cached one.
-func (c *policyCache) SetCommentPolicy(ctx context.Context, actor masthead.Actor, p masthead.CommentPolicy) error {
-	err := c.PolicyService.SetCommentPolicy(ctx, actor, p)
-	c.mu.Lock()
-	c.p = nil
-	c.mu.Unlock()
-	return err
-}
-
-// commentPolicy returns the commenting policy the pages apply: the
-// Policy service's (cached), or the default policy of the comment
-// settings without one. A failure to read it is logged and the defaults
-// are used: the write path applies the stored policy whatever a page
-// showed.
+// commentPolicy returns the commenting policy the pages apply: the Policy
+// service's, or, without one, the default policy of the comment settings.
+// A page reads it once and shows every comment by it. A failure to read
+// it is logged and the defaults are used: the write path applies the
+// stored policy whatever a page showed. Its word lists are read-only.
 func (s *Server) commentPolicy(ctx context.Context) masthead.CommentPolicy {
-	def := masthead.DefaultCommentPolicy(s.cfg.CommentSettings)
 	if s.cfg.Policy == nil {
-		return def
+		return s.defaultPolicy
 	}
 	p, err := s.cfg.Policy.CommentPolicy(ctx)
 	if err != nil {
 		s.logger.LogAttrs(ctx, slog.LevelWarn, "read the commenting policy",
 			slog.String("request_id", RequestID(ctx)),
 			slog.String("error", err.Error()))
-		return def
+		return s.defaultPolicy
 	}
 	return *p
 }
 
-// editWindow is the policy's edit window, for the comment being shown:
-// the page's gate has just read the policy, so it comes from the cache.
-func (s *Server) editWindow() time.Duration {
-	return s.commentPolicy(context.Background()).EditWindow
-}
-
 // adminSettingsRoutes registers the settings page, /admin/settings (the
-// commenting policy; administrators only). It also puts the policy
-// service behind a cache for the pages (NewServer runs it before serving).
+// commenting policy; administrators only).
 func (s *Server) adminSettingsRoutes(mux *http.ServeMux) {
-	if _, ok := s.cfg.Policy.(*policyCache); !ok {
-		s.cfg.Policy = &policyCache{PolicyService: s.cfg.Policy}
-	}
 	s.adminHandle(mux, "GET /admin/settings", masthead.PermSettings, s.handleAdminSettings)
 	s.adminHandle(mux, "POST /admin/settings", masthead.PermSettings, s.handleAdminSettingsSave)
 }

@@ -310,3 +310,90 @@ func TestCommentPagesFollowPolicy(t *testing.T) {
 		})
 	}
 }
+
+// readCountingPolicy is a fakePolicy that records the request ID of the
+// context of each read.
+type readCountingPolicy struct {
+	*fakePolicy
+	mu    sync.Mutex
+	reads []string
+}
+
+func (c *readCountingPolicy) CommentPolicy(ctx context.Context) (*masthead.CommentPolicy, error) {
+	c.mu.Lock()
+	c.reads = append(c.reads, RequestID(ctx))
+	c.mu.Unlock()
+	return c.fakePolicy.CommentPolicy(ctx)
+}
+
+// A page of comments reads the policy once, with its request's context,
+// however many comments it shows (the service caches it: the pages keep
+// no cache of their own, so every page applies the service's policy), and
+// shows every comment by that read.
+func TestCommentPagesReadPolicyOnce(t *testing.T) {
+	tests := []struct {
+		name   string
+		target string
+		want   []string
+	}{
+		{"story", "/stories/world-older", []string{`action="/comments/10/edit"`, `id="comment-30"`}},
+		{"later page", "/stories/world-older?sort=oldest&after=c1", []string{`action="/comments/10/edit"`}},
+		{"replies", "/stories/world-older/comments/20/replies?after=r-cursor", []string{`id="comment-62"`}},
+		{"API", "/api/v1/stories/world-older/comments", []string{`"id":10`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			policy := &readCountingPolicy{fakePolicy: newFakePolicy()}
+			policy.p.EditWindow = time.Hour
+			f := newCommentFixture(testAccount())
+			withReplies(f)
+			cfg := planConfig(f.acct, standardPlan(), nil)
+			cfg.Comments = f.svc
+			cfg.Policy = policy
+			h := newPlanServer(t, cfg)
+			var ids []string
+			for range 2 {
+				res, body := do(t, h, signedIn(httptest.NewRequest(http.MethodGet, tt.target, nil)))
+				if res.StatusCode != http.StatusOK {
+					t.Fatalf("status %d", res.StatusCode)
+				}
+				checkBody(t, body, tt.want, nil)
+				ids = append(ids, res.Header.Get("X-Request-ID"))
+			}
+			policy.mu.Lock()
+			defer policy.mu.Unlock()
+			if got := policy.reads; len(got) != 2 || got[0] != ids[0] || got[1] != ids[1] {
+				t.Errorf("policy read by requests %q, want once by each of %q", got, ids)
+			}
+		})
+	}
+}
+
+// Without a policy service the pages apply the default policy of the
+// comment settings.
+func TestCommentPagesDefaultPolicy(t *testing.T) {
+	tests := []struct {
+		name    string
+		window  time.Duration
+		enabled bool
+		contain []string
+		absent  []string
+	}{
+		{"edit window open", time.Hour, true, []string{`action="/comments/10/edit"`, `id="comment-form"`}, nil},
+		{"edit window passed", 30 * time.Second, true, []string{`id="comment-form"`}, []string{`action="/comments/10/edit"`}},
+		{"comments off", time.Hour, false, []string{html.EscapeString(masthead.Msg(masthead.MsgGateCommentsClosed))},
+			[]string{`id="comment-form"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newCommentFixture(testAccount())
+			cfg := planConfig(f.acct, standardPlan(), nil)
+			cfg.Comments = f.svc
+			cfg.CommentSettings = masthead.DefaultCommentSettings()
+			cfg.CommentSettings.EditWindow, cfg.CommentSettings.Enabled = tt.window, tt.enabled
+			h := newPlanServer(t, cfg)
+			_, body := do(t, h, signedIn(httptest.NewRequest(http.MethodGet, "/stories/world-older", nil)))
+			checkBody(t, body, tt.contain, tt.absent)
+		})
+	}
+}

@@ -151,7 +151,8 @@ func (s *Server) handleAPIComments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, _ := s.viewer(r)
-	d, err := s.commentGate(ctx, a, st, rs, true)
+	pol := s.commentPolicy(ctx)
+	d, err := s.commentGate(ctx, &pol, a, st, rs, true)
 	if err != nil {
 		s.Error(w, r, err)
 		return

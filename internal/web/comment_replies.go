@@ -94,12 +94,14 @@ func (s *Server) handleCommentReplies(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, _ := s.viewer(r)
-	d, err := s.commentGate(ctx, a, st, rs, true)
+	pol := s.commentPolicy(ctx)
+	d, err := s.commentGate(ctx, &pol, a, st, rs, true)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	f := masthead.ReplyFilter{RootID: id, After: r.URL.Query().Get("after"), Limit: s.cfg.CommentSettings.PageSize}
+	after := r.URL.Query().Get("after")
+	f := masthead.ReplyFilter{RootID: id, After: after, Limit: s.cfg.CommentSettings.PageSize}
 	if a != nil {
 		f.ViewerID = a.ID
 	}
@@ -112,13 +114,21 @@ func (s *Server) handleCommentReplies(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgCommentNotFound)))
 		return
 	}
+	sc := &commentScope{slug: st.Slug, viewer: a, canComment: d.Allowed, editWindow: pol.EditWindow,
+		page: repliesPath(st.Slug, rp.Root.ID, after)}
+	// A new reply goes to the end of the thread: on this page if it is
+	// the last, with room for one more.
+	replyReturn := ""
+	if rp.Next == "" && len(rp.Replies) < f.Limit {
+		replyReturn = sc.page
+	}
 	v := &repliesView{
-		Thread:    threadView{Comment: s.commentView(rp.Root, st.Slug, a, d.Allowed, nil)},
+		Thread:    threadView{Comment: s.commentView(rp.Root, sc, replyReturn)},
 		BackHref:  storyPath(st.Slug) + "#comments",
 		StartHref: "/comments/" + strconv.FormatInt(rp.Root.ID, 10),
 	}
 	for _, c := range rp.Replies {
-		v.Thread.Replies = append(v.Thread.Replies, s.commentView(c, st.Slug, a, d.Allowed, nil))
+		v.Thread.Replies = append(v.Thread.Replies, s.commentView(c, sc, replyReturn))
 	}
 	s.moreReplies(&v.Thread, st.Slug, rp.Root.ID, rp.More, rp.Next)
 	switch {
@@ -135,10 +145,9 @@ func (s *Server) handleCommentReplies(w http.ResponseWriter, r *http.Request) {
 	s.setTitle(p, p.Description)
 	p.Canonical = s.absURL(storyPath(st.Slug))
 	p.NoIndex = true
-	script := s.commentsScript(ctx, st)
-	// The page has no live stream: it shows part of one thread.
-	script.LiveURL, script.LastEventID = "", ""
-	p.Comments = &commentsView{Slug: st.Slug, Readable: true, Script: script, Replies: v}
+	// The page has no live stream (it shows part of one thread): the
+	// script is told only the limits and sentences.
+	p.Comments = &commentsView{Slug: st.Slug, Readable: true, Script: s.commentsScript(), Replies: v}
 	if p.Main, err = s.fragment("story", "comment-replies", p); err != nil {
 		s.Error(w, r, err)
 		return
@@ -197,9 +206,10 @@ func (s *Server) handleAPICommentReplies(w http.ResponseWriter, r *http.Request)
 	s.writeJSON(w, http.StatusOK, out)
 }
 
-// commentPlace is where a comment action on story slug leads back to: the
-// comment on whichever page shows it, or, failing that, on the story's
-// first page.
+// commentPlace is where a comment action on story slug leads back to
+// when its form does not say which page it came from: the comment on
+// whichever page shows it (LocateComment, a read transaction of several
+// queries), or, failing that, on the story's first page.
 func (s *Server) commentPlace(ctx context.Context, slug string, id int64) string {
 	loc, err := s.comments.LocateComment(ctx, id, s.cfg.CommentSettings.PageSize)
 	if err != nil || loc.StorySlug != slug {

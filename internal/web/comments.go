@@ -13,14 +13,6 @@ import (
 	"masthead"
 )
 
-// CommentStoryFinder names the story a comment belongs to. A
-// masthead.CommentService that also implements it lets GET /comments/{id}
-// redirect to the comment on its story, and the comment actions return
-// there when their form does not say which story it came from.
-type CommentStoryFinder interface {
-	CommentStorySlug(ctx context.Context, commentID int64) (string, error)
-}
-
 // reportReasons are the reasons a report may give, in the order the form
 // offers them.
 var reportReasons = []string{"spam", "abuse", "off_topic", "other"}
@@ -154,9 +146,25 @@ type commentView struct {
 	CanRespect    bool
 	CanReport     bool
 	CanDelete     bool
+	// Return is the page the comment's forms return to (their "return"
+	// field): the page showing them.
+	Return string
 
 	Reply *commentBox
 	Edit  *commentBox
+}
+
+// commentScope is what a page shows all its comments with: their story,
+// the viewer (nil when signed out), whether the viewer may post replies,
+// the edit window of the policy the page read, the page itself (where
+// the comment forms return) and a refused comment to show again.
+type commentScope struct {
+	slug       string
+	viewer     *masthead.Account
+	canComment bool
+	editWindow time.Duration
+	page       string
+	refused    *commentInput
 }
 
 // commentBox is a comment form: the new comment, a reply or an edit.
@@ -170,6 +178,9 @@ type commentBox struct {
 	Hint     string
 	Value    string
 	Error    string
+	// Return is the page the form returns to once it is done (its
+	// "return" field), "" to let the server find the comment's page.
+	Return string
 	// Open keeps a reply or edit disclosure open: it was refused.
 	Open bool
 }
@@ -201,11 +212,71 @@ func commentAnchor(slug string, id int64) string {
 	return storyPath(slug) + "#comment-" + strconv.FormatInt(id, 10)
 }
 
+// commentsPage is the page of story slug's comments in the order sort,
+// after the cursor ("" for the first page).
+func commentsPage(slug string, sort masthead.CommentSort, after string) string {
+	if sort == masthead.SortNewest && after == "" {
+		return storyPath(slug)
+	}
+	p := storyPath(slug) + "?sort=" + string(sort)
+	if after != "" {
+		p += "&after=" + url.QueryEscape(after)
+	}
+	return p
+}
+
+// maxReturnLen bounds the "return" field of the comment forms.
+const maxReturnLen = 1000
+
+// commentReturn returns the page of story slug's comments that a comment
+// form says it was on (its "return" field): the story's page, with its
+// order and cursor, or a page of one of its threads' replies. It returns
+// "" for anything else, a page of another story or of another site
+// included. The address is made again from its parts, so nothing else of
+// what was posted reaches the redirect.
+func commentReturn(slug, raw string) string {
+	if raw == "" || len(raw) > maxReturnLen || !masthead.ValidSlug(slug) || !strings.HasPrefix(raw, "/") ||
+		strings.HasPrefix(raw, "//") || strings.ContainsAny(raw, "\\#") {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil || len(q["after"]) > 1 || len(q["sort"]) > 1 {
+		return ""
+	}
+	after := q.Get("after")
+	if u.Path == storyPath(slug) {
+		sort := masthead.SortNewest
+		if v, ok := q["sort"]; ok {
+			if sort = masthead.CommentSort(v[0]); !sort.Valid() {
+				return ""
+			}
+		}
+		if len(q) > len(q["sort"])+len(q["after"]) {
+			return ""
+		}
+		return commentsPage(slug, sort, after)
+	}
+	rest, ok := strings.CutPrefix(u.Path, storyPath(slug)+"/comments/")
+	if !ok {
+		return ""
+	}
+	id, ok := strings.CutSuffix(rest, "/replies")
+	rootID, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || rootID <= 0 || len(q) > len(q["after"]) {
+		return ""
+	}
+	return repliesPath(slug, rootID, after)
+}
+
 // commentGate decides whether the viewer a may comment on st, which they
-// may read if canRead. rs, when the page decided the read, gives the
-// viewer's effective plan. Lookups the gate would not reach are skipped.
-func (s *Server) commentGate(ctx context.Context, a *masthead.Account, st *masthead.Story, rs *readState, canRead bool) (masthead.GateDecision, error) {
-	pol := s.commentPolicy(ctx)
+// may read if canRead, under the commenting policy pol (the page's; see
+// commentPolicy). rs, when the page decided the read, gives the viewer's
+// effective plan. Lookups the gate would not reach are skipped.
+func (s *Server) commentGate(ctx context.Context, pol *masthead.CommentPolicy, a *masthead.Account, st *masthead.Story, rs *readState, canRead bool) (masthead.GateDecision, error) {
 	in := masthead.GateInput{CommentsEnabled: pol.Enabled, AutoCloseDays: pol.AutoCloseDays, Story: st, Viewer: a, CanRead: canRead}
 	if a != nil && in.CommentsEnabled && st.Comments == masthead.CommentsOpen && canRead {
 		switch {
@@ -292,12 +363,15 @@ func (s *Server) addComments(r *http.Request, p *page, st *masthead.Story, rs *r
 func (s *Server) renderComments(r *http.Request, p *page, st *masthead.Story, rs *readState, refused *commentInput, canRead bool) error {
 	ctx := r.Context()
 	a, _ := s.viewer(r)
-	d, err := s.commentGate(ctx, a, st, rs, canRead)
+	pol := s.commentPolicy(ctx)
+	d, err := s.commentGate(ctx, &pol, a, st, rs, canRead)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	sort := commentSort(q.Get("sort"))
+	sc := &commentScope{slug: st.Slug, viewer: a, canComment: d.Allowed, editWindow: pol.EditWindow,
+		page: commentsPage(st.Slug, sort, q.Get("after")), refused: refused}
 	v := &commentsView{Slug: st.Slug, Readable: canRead}
 	for _, o := range []masthead.CommentSort{masthead.SortNewest, masthead.SortOldest, masthead.SortRespected} {
 		v.Sorts = append(v.Sorts, sortLink{
@@ -318,7 +392,7 @@ func (s *Server) renderComments(r *http.Request, p *page, st *masthead.Story, rs
 		}
 		total = page.Total
 		for _, t := range page.Threads {
-			v.Threads = append(v.Threads, s.threadView(t, st.Slug, a, d.Allowed, refused))
+			v.Threads = append(v.Threads, s.threadView(t, sc))
 		}
 		if page.Next != "" {
 			v.NextHref = storyPath(st.Slug) + "?sort=" + string(sort) + "&after=" + url.QueryEscape(page.Next) + "#comments"
@@ -326,7 +400,8 @@ func (s *Server) renderComments(r *http.Request, p *page, st *masthead.Story, rs
 	}
 	v.CountLabel = s.countLabel(total)
 	if canRead {
-		v.Script = s.commentsScript(ctx, st)
+		v.Script = s.commentsScript()
+		s.addLiveScript(ctx, v.Script, st)
 	}
 	if d.Allowed {
 		v.Box = s.newBox("comment", storyPath(st.Slug)+"/comments", st.Slug, 0, s.msg("comments.body_label"), s.msg("comments.post"))
@@ -354,18 +429,25 @@ func (s *Server) renderComments(r *http.Request, p *page, st *masthead.Story, rs
 	return nil
 }
 
-// commentsScript returns what comments.js needs to know of st's comment
-// section. A failure to find the latest event is logged: the page works
-// without it, and its live stream starts from the moment it connects.
-func (s *Server) commentsScript(ctx context.Context, st *masthead.Story) *commentsScript {
+// commentsScript returns what comments.js needs to know of any comment
+// section: the limits and its sentences, without the live stream (see
+// addLiveScript).
+func (s *Server) commentsScript() *commentsScript {
 	maxLen := s.cfg.CommentSettings.MaxLength
-	cs := &commentsScript{
+	return &commentsScript{
 		MaxLength: maxLen,
 		Counter:   s.msg("comments.live.counter", "{n}", s.formatNumber(int64(maxLen))),
 		SendError: s.msg("comments.live.send_error"),
 	}
+}
+
+// addLiveScript adds to cs, with live updates on, where st's live stream
+// is and the event to resume after. A failure to find the latest event
+// is logged: the page works without it, and its live stream starts from
+// the moment it connects.
+func (s *Server) addLiveScript(ctx context.Context, cs *commentsScript, st *masthead.Story) {
 	if s.live == nil {
-		return cs
+		return
 	}
 	cs.LiveURL = storyPath(st.Slug) + "/comments/live"
 	cs.NewOne = s.msg("comments.live.new_one")
@@ -376,10 +458,9 @@ func (s *Server) commentsScript(ctx context.Context, st *masthead.Story) *commen
 			slog.String("request_id", RequestID(ctx)),
 			slog.Int64("story_id", st.ID),
 			slog.String("error", err.Error()))
-		return cs
+		return
 	}
 	cs.LastEventID = strconv.FormatInt(id, 10)
-	return cs
 }
 
 // hasReplyBox reports whether a comment on the page has a reply box for
@@ -414,22 +495,30 @@ func (s *Server) newBox(id, action, slug string, parentID int64, label, submit s
 	}
 }
 
-// threadView returns what the page shows of a thread.
-func (s *Server) threadView(t *masthead.CommentThread, slug string, a *masthead.Account, canComment bool, refused *commentInput) threadView {
-	tv := threadView{Comment: s.commentView(t.Comment, slug, a, canComment, refused)}
-	for _, c := range t.Replies {
-		tv.Replies = append(tv.Replies, s.commentView(c, slug, a, canComment, refused))
+// threadView returns what the story's page shows of a thread. A new reply
+// goes to the end of its thread: the page shows it too when the thread
+// shows all its replies with room for one more, and the reply boxes then
+// return to the page.
+func (s *Server) threadView(t *masthead.CommentThread, sc *commentScope) threadView {
+	replyReturn := ""
+	if t.MoreReplies == 0 && len(t.Replies) < masthead.RepliesPerThread {
+		replyReturn = sc.page
 	}
-	s.moreReplies(&tv, slug, t.Comment.ID, t.MoreReplies, masthead.NextReplyCursor(t))
+	tv := threadView{Comment: s.commentView(t.Comment, sc, replyReturn)}
+	for _, c := range t.Replies {
+		tv.Replies = append(tv.Replies, s.commentView(c, sc, replyReturn))
+	}
+	s.moreReplies(&tv, sc.slug, t.Comment.ID, t.MoreReplies, masthead.NextReplyCursor(t))
 	return tv
 }
 
-// commentView returns what the page shows of c to the viewer a (nil when
-// signed out), who may post replies if canComment.
-func (s *Server) commentView(c *masthead.Comment, slug string, a *masthead.Account, canComment bool, refused *commentInput) commentView {
+// commentView returns what the page of sc shows of c. Its reply box
+// returns to replyReturn ("" when the new reply would not be on the page).
+func (s *Server) commentView(c *masthead.Comment, sc *commentScope, replyReturn string) commentView {
+	a, slug, refused := sc.viewer, sc.slug, sc.refused
 	id := strconv.FormatInt(c.ID, 10)
 	v := commentView{
-		ID: c.ID, Depth: min(c.Depth, masthead.MaxCommentDepth), Slug: slug,
+		ID: c.ID, Depth: min(c.Depth, masthead.MaxCommentDepth), Slug: slug, Return: sc.page,
 		Featured:  c.Featured,
 		TimeISO:   c.CreatedAt.UTC().Format(time.RFC3339),
 		TimeExact: s.formatDateTime(c.CreatedAt),
@@ -454,19 +543,20 @@ func (s *Server) commentView(c *masthead.Comment, slug string, a *masthead.Accou
 		v.CanRespect, v.CanReport = true, true
 	}
 	v.CanDelete = own
-	if canComment && published {
+	if sc.canComment && published {
 		name := c.AuthorName
 		if name == "" {
 			name = s.msg("comments.deleted_account")
 		}
 		v.Reply = s.newBox("reply-"+id, storyPath(slug)+"/comments", slug, c.ID, s.msg("comments.reply_label", name), s.msg("comments.post_reply"))
+		v.Reply.Return = replyReturn
 		if refused != nil && refused.ParentID == c.ID {
 			v.Reply.Value, v.Reply.Error, v.Reply.Open = refused.Body, masthead.ErrorMessage(refused.Err), true
 		}
 	}
-	if own && published && c.ReplyCount == 0 && s.now().Sub(c.CreatedAt) < s.editWindow() {
+	if own && published && c.ReplyCount == 0 && s.now().Sub(c.CreatedAt) < sc.editWindow {
 		v.Edit = s.newBox("edit-"+id, "/comments/"+id+"/edit", slug, 0, s.msg("comments.edit_label"), s.msg("comments.save"))
-		v.Edit.Value = c.Body
+		v.Edit.Value, v.Edit.Return = c.Body, sc.page
 	}
 	return v
 }
@@ -527,6 +617,11 @@ func (s *Server) requireCommenter(w http.ResponseWriter, r *http.Request, slug s
 // handlePostComment posts a comment or reply from the story page's form:
 // back to the comment on success (redirect after post); otherwise the
 // story page again, with the text in its box and why it was refused.
+//
+// A new comment is the newest, so on the first page of the default order
+// (unless the featured comments fill that page); a reply goes back to
+// the page its form came from when that page shows it, and is located
+// otherwise.
 func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	a, ok := s.requireCommenter(w, r, slug)
@@ -544,7 +639,14 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.comments.PostComment(r.Context(), masthead.NewComment{StorySlug: slug, ParentID: in.ParentID, AuthorID: a.ID, Body: in.Body})
 	if err == nil {
-		s.redirect(w, r, s.commentPlace(r.Context(), slug, c.ID))
+		switch ret := commentReturn(slug, r.PostFormValue("return")); {
+		case in.ParentID == 0:
+			s.redirect(w, r, commentAnchor(slug, c.ID))
+		case ret != "":
+			s.redirect(w, r, ret+"#comment-"+strconv.FormatInt(c.ID, 10))
+		default:
+			s.redirect(w, r, s.commentPlace(r.Context(), slug, c.ID))
+		}
 		return
 	}
 	status := ErrorStatus(masthead.ErrorCode(err))
@@ -568,19 +670,19 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 }
 
 // backToComment returns where a comment action leads afterwards: the
-// comment on the story its form names, on the story the service names,
-// or the front page.
+// comment on the page its form came from (the form's "return", a page of
+// the story it names), or, without one, on whichever page shows it
+// (LocateComment), or the front page when the comment is not found.
 func (s *Server) backToComment(r *http.Request, id int64) string {
-	if slug := r.PostFormValue("story"); masthead.ValidSlug(slug) {
+	slug := r.PostFormValue("story")
+	if ret := commentReturn(slug, r.PostFormValue("return")); ret != "" {
+		return ret + "#comment-" + strconv.FormatInt(id, 10)
+	}
+	if masthead.ValidSlug(slug) {
 		return s.commentPlace(r.Context(), slug, id)
 	}
 	if u, err := s.commentURL(r.Context(), id); err == nil {
 		return u
-	}
-	if f, ok := s.comments.(CommentStoryFinder); ok {
-		if slug, err := f.CommentStorySlug(r.Context(), id); err == nil && masthead.ValidSlug(slug) {
-			return commentAnchor(slug, id)
-		}
 	}
 	return "/"
 }

@@ -310,3 +310,24 @@ func TestViewFormatsNumber(t *testing.T) {
 		t.Errorf("comments.count takes a formatted number: %q", masthead.Msg("comments.count"))
 	}
 }
+
+// The page of a thread's replies has no live stream, so making it looks
+// up no comment event, live updates on or not.
+func TestCommentRepliesPageNoEvents(t *testing.T) {
+	f := newLiveFixture(t, 5, nil)
+	withReplies(f.commentFixture)
+	res, body := do(t, f.site.Handler(), signedIn(httptest.NewRequest("GET", "/stories/world-older/comments/20/replies?after=r-cursor", nil)))
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	checkBody(t, body, []string{`data-max-length="3000"`}, []string{`data-live-url`, `data-last-event-id`})
+	if got := f.calls(); len(got) != 0 {
+		t.Errorf("CommentEvents calls = %v, want none", got)
+	}
+	// The story's page still has its live part.
+	_, body = do(t, f.site.Handler(), signedIn(httptest.NewRequest("GET", "/stories/world-older", nil)))
+	checkBody(t, body, []string{`data-live-url="/stories/world-older/comments/live"`, `data-last-event-id="5"`}, nil)
+	if got := f.calls(); len(got) == 0 {
+		t.Errorf("story page: no CommentEvents call")
+	}
+}

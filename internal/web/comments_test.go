@@ -38,6 +38,8 @@ type commentFixture struct {
 	actorIDs []int64
 	respects map[int64]bool
 	reports  []string
+	// located are the comments LocateComment was asked for.
+	located []int64
 }
 
 // testThreads are the first page's threads: one by the viewer (ID 7),
@@ -131,11 +133,14 @@ func newCommentFixture(acct *masthead.Account) *commentFixture {
 			f.reports = append(f.reports, reason+":"+text)
 			return nil
 		},
-		CommentStorySlugFn: func(ctx context.Context, id int64) (string, error) {
+		LocateCommentFn: func(ctx context.Context, id int64, limit int) (*masthead.CommentLocation, error) {
+			f.mu.Lock()
+			f.located = append(f.located, id)
+			f.mu.Unlock()
 			if id == 9 {
-				return "world-older", nil
+				return &masthead.CommentLocation{StorySlug: "world-older", CommentID: id, RootID: id}, nil
 			}
-			return "", masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgCommentNotFound))
+			return nil, masthead.Errorf(masthead.ENOTFOUND, "%s", masthead.Msg(masthead.MsgCommentNotFound))
 		},
 	}
 	return f
@@ -732,5 +737,150 @@ func TestAnonymousCommentsCached(t *testing.T) {
 	do(t, h, signedIn(httptest.NewRequest("GET", "/stories/world-older", nil)))
 	if got := views(); got != 4 {
 		t.Errorf("signed-in views read the comments %d times in all, want 4", got)
+	}
+}
+
+// The return field is read only as a page of the story's comments,
+// rebuilt from its parts; anything else is ignored.
+func TestCommentReturn(t *testing.T) {
+	tests := []struct {
+		name, slug, raw, want string
+	}{
+		{"story page", "world-older", "/stories/world-older", "/stories/world-older"},
+		{"default order", "world-older", "/stories/world-older?sort=newest", "/stories/world-older"},
+		{"order and cursor", "world-older", "/stories/world-older?after=c%2F1&sort=oldest", "/stories/world-older?sort=oldest&after=c%2F1"},
+		{"replies page", "world-older", "/stories/world-older/comments/20/replies?after=r%2F9", "/stories/world-older/comments/20/replies?after=r%2F9"},
+		{"first replies page", "world-older", "/stories/world-older/comments/20/replies", "/stories/world-older/comments/20/replies"},
+		{"empty", "world-older", "", ""},
+		{"another site", "world-older", "https://evil.example/stories/world-older", ""},
+		{"scheme-relative", "world-older", "//evil.example/stories/world-older", ""},
+		{"backslash", "world-older", `/\evil.example/stories/world-older`, ""},
+		{"script", "world-older", "javascript:alert(1)", ""},
+		{"another story", "world-older", "/stories/tokyo-rail-expansion", ""},
+		{"another path", "world-older", "/stories/world-older/../../admin", ""},
+		{"not a page", "world-older", "/stories/world-older/comments", ""},
+		{"not a thread", "world-older", "/stories/world-older/comments/x/replies", ""},
+		{"zero thread", "world-older", "/stories/world-older/comments/0/replies", ""},
+		{"unknown order", "world-older", "/stories/world-older?sort=bogus", ""},
+		{"other parameter", "world-older", "/stories/world-older?next=//evil.example", ""},
+		{"order on replies", "world-older", "/stories/world-older/comments/20/replies?sort=oldest", ""},
+		{"two cursors", "world-older", "/stories/world-older?after=a&after=b", ""},
+		{"fragment", "world-older", "/stories/world-older#x", ""},
+		{"bad slug", "../admin", "/stories/../admin", ""},
+		{"too long", "world-older", "/stories/world-older?after=" + strings.Repeat("a", maxReturnLen), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := commentReturn(tt.slug, tt.raw); got != tt.want {
+				t.Errorf("commentReturn(%q, %q) = %q, want %q", tt.slug, tt.raw, got, tt.want)
+			}
+		})
+	}
+}
+
+// Every form of a comment carries the page it is on; a reply box only
+// when the page will show the new reply (its thread shows all its
+// replies, with room for one more). The new-comment box carries none: a
+// new comment is on the first page.
+func TestCommentFormsCarryTheirPage(t *testing.T) {
+	f := newCommentFixture(testAccount())
+	withReplies(f)
+	h := f.server(t, standardPlan())
+	ret := func(v string) string {
+		return `<input type="hidden" name="return" value="` + html.EscapeString(v) + `">`
+	}
+	page := "/stories/world-older?sort=oldest&after=c1"
+	_, body := do(t, h, signedIn(httptest.NewRequest("GET", page, nil)))
+	forms := regexp.MustCompile(`(?s)<form [^>]*>.*?</form>`).FindAllString(body, -1)
+	got := map[string]bool{}
+	for _, fm := range forms {
+		key := regexp.MustCompile(`action="([^"]*)"`).FindStringSubmatch(fm)[1]
+		if id := regexp.MustCompile(`id="([^"]*)-form"`).FindStringSubmatch(fm); id != nil {
+			key = id[1]
+		}
+		got[key] = strings.Contains(fm, ret(page))
+		if n := strings.Count(fm, `name="return"`); n > 1 || (n == 1 && !got[key]) {
+			t.Errorf("form %s: %d return fields, want at most one, of %q", key, n, page)
+		}
+	}
+	want := map[string]bool{
+		"comment":  false, // the new comment
+		"reply-10": true, "edit-10": true, "/comments/10/delete": true,
+		"reply-20": false, "reply-21": false, // thread 20 shows 5 more replies after these
+		"/comments/20/respect": true, "/comments/20/report": true,
+		"/comments/21/delete": true,
+		"reply-30":            true, "/comments/30/respect": true, "/comments/30/report": true,
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("form %s: return %v (present %v), want %v", k, g, ok, w)
+		}
+	}
+
+	// The replies page: its forms return to it, and its reply boxes only
+	// on the last page.
+	page = "/stories/world-older/comments/20/replies?after=r-cursor"
+	_, body = do(t, h, signedIn(httptest.NewRequest("GET", page, nil)))
+	checkBody(t, body, []string{`action="/comments/62/delete" method="post">` + "\n" + `<input type="hidden" name="story" value="world-older">` + "\n" + ret(page)},
+		[]string{`id="reply-61-form" action="/stories/world-older/comments" method="post" novalidate>` + "\n<fieldset>\n" +
+			`<legend class="visually-hidden">Your reply to Ann</legend>` + "\n" + `<input type="hidden" name="story" value="world-older">` + "\n" + ret(page)})
+	f.svc.FindRepliesFn = func(ctx context.Context, rf masthead.ReplyFilter) (*masthead.ReplyPage, error) {
+		p := testReplies(testNow)
+		p.Next, p.More = "", 0
+		return p, nil
+	}
+	_, body = do(t, h, signedIn(httptest.NewRequest("GET", page, nil)))
+	checkBody(t, body, []string{`<legend class="visually-hidden">Your reply to Ann</legend>` + "\n" +
+		`<input type="hidden" name="story" value="world-older">` + "\n" + ret(page)}, nil)
+}
+
+// After a comment action without JavaScript the viewer goes back to the
+// page the form came from, at the comment, without locating it; only a
+// form that names no page (or a page that is not one of the story's
+// comments) has the comment located. A new comment goes to the first
+// page.
+func TestCommentActionsReturn(t *testing.T) {
+	const page = "/stories/world-older?sort=oldest&after=c%2F1"
+	const replies = "/stories/world-older/comments/20/replies?after=r%2F9"
+	tests := []struct {
+		name    string
+		target  string
+		form    url.Values
+		want    string
+		located []int64
+	}{
+		{"new comment", "/stories/world-older/comments", url.Values{"body": {"Hello"}, "story": {"world-older"}, "return": {page}},
+			"/stories/world-older#comment-42", nil},
+		{"reply on its page", "/stories/world-older/comments", url.Values{"body": {"Hello"}, "parent_id": {"10"}, "story": {"world-older"}, "return": {page}},
+			page + "#comment-42", nil},
+		{"reply beyond its page", "/stories/world-older/comments", url.Values{"body": {"Hello"}, "parent_id": {"20"}, "story": {"world-older"}},
+			"/stories/world-older#comment-42", []int64{42}},
+		{"respect", "/comments/20/respect", url.Values{"story": {"world-older"}, "return": {page}}, page + "#comment-20", nil},
+		{"respect on a replies page", "/comments/61/respect", url.Values{"story": {"world-older"}, "return": {replies}}, replies + "#comment-61", nil},
+		{"report", "/comments/20/report", url.Values{"story": {"world-older"}, "reason": {"spam"}, "return": {page}}, page + "#comment-20", nil},
+		{"edit", "/comments/10/edit", url.Values{"body": {"Fixed"}, "story": {"world-older"}, "return": {"/stories/world-older"}},
+			"/stories/world-older#comment-10", nil},
+		{"delete", "/comments/10/delete", url.Values{"story": {"world-older"}, "return": {replies}}, replies + "#comment-10", nil},
+		{"no page", "/comments/20/respect", url.Values{"story": {"world-older"}}, "/stories/world-older#comment-20", []int64{20}},
+		{"another site", "/comments/20/respect", url.Values{"story": {"world-older"}, "return": {"https://evil.example/"}},
+			"/stories/world-older#comment-20", []int64{20}},
+		{"another story", "/comments/20/respect", url.Values{"story": {"world-older"}, "return": {"/stories/tokyo-rail-expansion"}},
+			"/stories/world-older#comment-20", []int64{20}},
+		{"no story", "/comments/9/respect", url.Values{"return": {"/stories/world-older"}}, "/stories/world-older#comment-9", []int64{9}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newCommentFixture(testAccount())
+			h := f.server(t, standardPlan())
+			res, body := do(t, h, signedIn(postForm(tt.target, tt.form)))
+			if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != tt.want {
+				t.Fatalf("got %d %q, want 303 %q: %s", res.StatusCode, got, tt.want, body)
+			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if len(f.located) != len(tt.located) || (len(f.located) > 0 && f.located[0] != tt.located[0]) {
+				t.Errorf("LocateComment asked for %v, want %v", f.located, tt.located)
+			}
+		})
 	}
 }

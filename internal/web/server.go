@@ -138,8 +138,7 @@ type Config struct {
 
 	// Comments is the comment service. nil turns comments off: story
 	// pages have no comment section and the comment routes, pages and
-	// API, answer 404. If it also implements CommentStoryFinder,
-	// GET /comments/{id} can find a comment's story.
+	// API, answer 404.
 	Comments masthead.CommentService
 	// CommentSettings are the comment limits the pages apply and
 	// mention (the site-wide switch, the length, the edit window, the
@@ -234,6 +233,9 @@ type Server struct {
 	billing Billing
 	// comments is nil when comments are off.
 	comments masthead.CommentService
+	// defaultPolicy is the commenting policy without a Policy service:
+	// masthead.DefaultCommentPolicy(CommentSettings).
+	defaultPolicy masthead.CommentPolicy
 	// live is nil when live comment updates are off.
 	live *liveStreams
 	// meterKey signs the anonymous meter's cookie; see meterSecret.
@@ -364,6 +366,8 @@ func NewServer(cfg Config) (*Server, error) {
 		gifts:    cfg.Gifts,
 		billing:  cfg.Billing,
 		comments: cfg.Comments,
+
+		defaultPolicy: masthead.DefaultCommentPolicy(cfg.CommentSettings),
 	}
 	if s.plans == nil {
 		s.gifts, s.billing = nil, nil
