@@ -62,7 +62,9 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("serve: time zone: %w", err)
 	}
-	db, err := openDB(ctx, cfg.DatabaseURL, logger)
+	// One Markdown renderer for saving stories and the editor's preview.
+	renderer := markdown.New()
+	db, err := openDBWith(ctx, cfg.DatabaseURL, logger, renderer)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -159,7 +161,6 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	users := sqldb.NewUserService(db)
 	users.OnQueued = mailer.Notify
 	moderation := sqldb.NewModerationService(db, comments, sqldb.ModerationSettings{})
-	renderer := markdown.New()
 	broker, err := startLive(bgCtx, &background, db, cfg.DatabaseURL, comments, reg, logger)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -287,9 +288,15 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 
 // openDB opens the database with the concrete renderer wired in.
 func openDB(ctx context.Context, url string, logger *slog.Logger) (*sqldb.DB, error) {
+	return openDBWith(ctx, url, logger, markdown.New())
+}
+
+// openDBWith opens the database with the given renderer, for a caller that
+// uses the same renderer elsewhere too (serve's story editor).
+func openDBWith(ctx context.Context, url string, logger *slog.Logger, renderer masthead.BodyRenderer) (*sqldb.DB, error) {
 	return sqldb.Open(ctx, url, sqldb.Options{
 		Now:      time.Now,
-		Renderer: markdown.New(),
+		Renderer: renderer,
 		Logger:   logger,
 	})
 }
