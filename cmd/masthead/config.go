@@ -213,6 +213,7 @@ type serveConfig struct {
 	GracePeriod         time.Duration
 	MemoryLimitMiB      int
 	GCPercent           int
+	SQLiteReadConns     int
 	comments            commentFlags
 	live                liveFlags
 
@@ -286,6 +287,8 @@ func newServeFlags(c *serveConfig) *flags {
 	f.bindEnv("memory-limit", "MASTHEAD_MEMORY_LIMIT")
 	f.IntVar(&c.GCPercent, "gc-percent", 50, "heap growth, in percent of live memory, before the garbage collector runs (GOGC, if set, wins); lower is smaller and slower")
 	f.bindEnv("gc-percent", "MASTHEAD_GC_PERCENT")
+	f.IntVar(&c.SQLiteReadConns, "sqlite-read-conns", 0, "SQLite read connections, each with its own page cache; 0 for one per CPU, from 2 to 4")
+	f.bindEnv("sqlite-read-conns", "MASTHEAD_SQLITE_READ_CONNS")
 	addCommentFlags(f, &c.comments)
 	addLiveFlags(f, &c.live)
 	return f
@@ -328,6 +331,9 @@ func (c *serveConfig) validate() error {
 	}
 	if c.MemoryLimitMiB < 0 {
 		return fmt.Errorf("--memory-limit cannot be negative, not %d", c.MemoryLimitMiB)
+	}
+	if c.SQLiteReadConns < 0 || c.SQLiteReadConns > 64 {
+		return fmt.Errorf("--sqlite-read-conns must be from 0 (automatic) to 64, not %d", c.SQLiteReadConns)
 	}
 	if c.AnonymousMeter < 0 {
 		return fmt.Errorf("--anonymous-meter cannot be negative, not %d", c.AnonymousMeter)

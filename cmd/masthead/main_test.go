@@ -141,6 +141,8 @@ func TestBadSettings(t *testing.T) {
 		{"zero timeout", func(c *serveConfig) { c.ReadTimeout = 0 }},
 		{"tiny header limit", func(c *serveConfig) { c.MaxHeaderBytes = 10 }},
 		{"addr without port", func(c *serveConfig) { c.Addr = "localhost" }},
+		{"negative SQLite read connections", func(c *serveConfig) { c.SQLiteReadConns = -1 }},
+		{"too many SQLite read connections", func(c *serveConfig) { c.SQLiteReadConns = 65 }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var c serveConfig

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -64,7 +65,7 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 	}
 	// One Markdown renderer for saving stories and the editor's preview.
 	renderer := markdown.New()
-	db, err := openDBWith(ctx, cfg.DatabaseURL, logger, renderer)
+	db, err := openDBWith(ctx, cfg.DatabaseURL, logger, renderer, cfg.SQLiteReadConns)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -288,17 +289,18 @@ func serve(ctx context.Context, cfg *serveConfig, logger *slog.Logger) error {
 
 // openDB opens the database with the concrete renderer wired in.
 func openDB(ctx context.Context, url string, logger *slog.Logger) (*sqldb.DB, error) {
-	return openDBWith(ctx, url, logger, markdown.New())
+	return openDBWith(ctx, url, logger, markdown.New(), 0)
 }
 
 // openDBWith opens the database with the given renderer, for a caller that
-// uses the same renderer elsewhere too (serve's story editor).
-func openDBWith(ctx context.Context, url string, logger *slog.Logger, renderer masthead.BodyRenderer) (*sqldb.DB, error) {
-	return sqldb.Open(ctx, url, sqldb.Options{
-		Now:      time.Now,
-		Renderer: renderer,
-		Logger:   logger,
-	})
+// uses the same renderer elsewhere too (serve's story editor), and
+// readConns SQLite read connections (0: the default).
+func openDBWith(ctx context.Context, url string, logger *slog.Logger, renderer masthead.BodyRenderer, readConns int) (*sqldb.DB, error) {
+	opts := sqldb.Options{Now: time.Now, Renderer: renderer, Logger: logger}
+	if strings.HasPrefix(url, "sqlite:") {
+		opts.ReadConns = readConns
+	}
+	return sqldb.Open(ctx, url, opts)
 }
 
 // newStoryService returns the story service over db.

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -47,8 +48,11 @@ type Options struct {
 	Renderer masthead.BodyRenderer
 	// Logger receives operational messages. The default is slog.Default().
 	Logger *slog.Logger
-	// ReadConns is the size of the SQLite read pool (default 4), or the
-	// maximum number of PostgreSQL connections (default 10).
+	// ReadConns is the size of the SQLite read pool (default: one per
+	// CPU the Go runtime uses, at least 2 and at most 4 — SQLite reads are
+	// CPU-bound, and each connection keeps its own page cache and
+	// statements), or the maximum number of PostgreSQL connections
+	// (default 10).
 	ReadConns int
 	// ReadCacheKiB is the page cache of each SQLite connection, the
 	// writer's included, in KiB (default 1024).
@@ -103,6 +107,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// defaultReadConns is the default size of the SQLite read pool: one
+// connection per CPU the Go runtime uses, from 2 to 4.
+func defaultReadConns() int { return min(4, max(2, runtime.GOMAXPROCS(0))) }
+
 func (db *DB) openSQLite(ctx context.Context, path string, readConns, cacheKiB int) error {
 	path = strings.TrimPrefix(path, "//")
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
@@ -114,7 +122,7 @@ func (db *DB) openSQLite(ctx context.Context, path string, readConns, cacheKiB i
 		}
 	}
 	if readConns <= 0 {
-		readConns = 4
+		readConns = defaultReadConns()
 	}
 	if cacheKiB <= 0 {
 		cacheKiB = 1024

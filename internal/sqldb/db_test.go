@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -269,3 +270,24 @@ func TestReadyFailsAfterClose(t *testing.T) {
 func errCode(err error) string { return masthead.ErrorCode(err) }
 
 var errRender = errors.New("renderer broke")
+
+// TestDefaultReadConns: one SQLite read connection per CPU the Go runtime
+// uses, from 2 to 4, and the pool is that size.
+func TestDefaultReadConns(t *testing.T) {
+	for procs, want := range map[int]int{1: 2, 2: 2, 3: 3, 4: 4, 16: 4} {
+		old := runtime.GOMAXPROCS(procs)
+		got := sqldb.DefaultReadConns()
+		runtime.GOMAXPROCS(old)
+		if got != want {
+			t.Errorf("GOMAXPROCS %d: %d read connections, want %d", procs, got, want)
+		}
+	}
+	db, err := sqldb.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "m.db"), sqldb.Options{ReadConns: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.Pools()["read"].Stats().MaxOpenConnections; got != 3 {
+		t.Errorf("read pool of %d connections, want 3", got)
+	}
+}

@@ -23,3 +23,6 @@ func (db *DB) WriteAudit(ctx context.Context, actor masthead.Actor, action, targ
 
 // OnBatch sets the hook told the size of each group commit of posts.
 func (cs *CommentService) OnBatch(fn func(n int)) { cs.onBatch = fn }
+
+// DefaultReadConns is defaultReadConns, for tests.
+var DefaultReadConns = defaultReadConns
