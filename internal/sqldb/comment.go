@@ -56,6 +56,10 @@ type CommentService struct {
 	// hook).
 	batch   postBatcher
 	onBatch func(n int)
+
+	// free is the Free plan, which every commenter without a paid plan
+	// falls back to, reused for a second between posts.
+	free freePlanCache
 }
 
 var _ masthead.CommentService = (*CommentService)(nil)
@@ -516,7 +520,7 @@ FROM accounts a WHERE a.id = $1`, id).Scan(&a.ID, &a.Role, timeCol{&a.EmailVerif
 // without counting a read on their meter.
 func (cs *CommentService) readable(ctx context.Context, tx *sql.Tx, in *masthead.GateInput, now time.Time) error {
 	db, v := cs.db, in.Viewer
-	free, err := freePlan(ctx, tx)
+	free, err := cs.free.get(ctx, tx)
 	if err != nil {
 		return err
 	}

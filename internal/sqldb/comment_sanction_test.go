@@ -52,3 +52,34 @@ func TestSanctionedCannotRespectOrReport(t *testing.T) {
 		}
 	})
 }
+
+// TestFreePlanChangeReachesPosting: posting reuses the Free plan it read
+// for a second; a change to the plan reaches commenters after that.
+func TestFreePlanChangeReachesPosting(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqldb.DB, clk *fakeClock) {
+		ctx := context.Background()
+		f := newComments(t, db, clk)
+		f.story("open-to-all")
+		reader := f.subscriber("Free Reader", "")
+		post := func() error {
+			_, err := f.svc.PostComment(ctx, masthead.NewComment{StorySlug: "open-to-all", AuthorID: reader.ID, Body: "Hello from Free."})
+			return err
+		}
+		if got := masthead.ErrorCode(post()); got != string(masthead.GatePlanLacksCommenting) {
+			t.Fatalf("before the change: code %q, want %q", got, masthead.GatePlanLacksCommenting)
+		}
+		plans := sqldb.NewPlanService(db)
+		free, err := plans.FindPlanBySlug(ctx, "free")
+		if err != nil {
+			t.Fatal(err)
+		}
+		free.Entitlements.Comment = true
+		if err := plans.SavePlan(ctx, free, masthead.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1100 * time.Millisecond) // the kept plan's second
+		if err := post(); err != nil {
+			t.Fatalf("after the change: %v", err)
+		}
+	})
+}

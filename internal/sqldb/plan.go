@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"masthead"
@@ -124,6 +125,43 @@ func freePlan(ctx context.Context, q queryer) (*masthead.Plan, error) {
 		return nil, errors.New("the Free plan is missing")
 	}
 	return p, err
+}
+
+// freePlanCache keeps the Free plan for freePlanTTL, for the write paths
+// that read it for every request (posting a comment): a change an
+// administrator makes to the Free plan reaches them within that time.
+type freePlanCache struct {
+	mu       sync.Mutex
+	plan     *masthead.Plan
+	loadedAt time.Time
+}
+
+// freePlanTTL is how long a freePlanCache reuses the plan it read.
+const freePlanTTL = time.Second
+
+// get returns the Free plan, read through q (the caller's transaction, so
+// that it never waits for a second connection) when the kept one is older
+// than freePlanTTL. The plan returned is shared: callers must not change
+// it.
+func (c *freePlanCache) get(ctx context.Context, q queryer) (*masthead.Plan, error) {
+	c.mu.Lock()
+	if c.plan != nil && time.Since(c.loadedAt) < freePlanTTL {
+		p := c.plan
+		c.mu.Unlock()
+		return p, nil
+	}
+	c.mu.Unlock()
+	started := time.Now()
+	p, err := freePlan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.plan == nil || !c.loadedAt.After(started) {
+		c.plan, c.loadedAt = p, started
+	}
+	c.mu.Unlock()
+	return p, nil
 }
 
 // planByStripePrice returns the plan selling the Stripe price, and the
