@@ -442,12 +442,6 @@ FROM comments WHERE author_id = $1 AND created_at > $3`,
 	}
 
 	// Store it and count it.
-	nullID := func(id int64) any {
-		if id == 0 {
-			return nil
-		}
-		return id
-	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO comments (story_id, parent_id, root_id, reply_to_id, depth,
 	author_id, body, body_html, status, hold_reason, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,

@@ -815,16 +815,27 @@ func findByPathID[T any](s *Server, w http.ResponseWriter, r *http.Request, load
 
 // sectionFormPage returns the form page for sec (nil for a new section).
 func (s *Server) sectionFormPage(r *http.Request, sec *masthead.Section) *page {
+	if sec == nil {
+		return s.namedFormPage(r, "section", 0, "", s.sectionForm())
+	}
+	return s.namedFormPage(r, "section", sec.ID, sec.Name, s.sectionForm())
+}
+
+// namedFormPage returns the form page of a section or an author (kind):
+// a new one when id is 0, else the one of id, called name. Its headings
+// are the catalogue's editor.KIND.new_heading and editor.KIND.edit_heading,
+// and it posts to /admin/KINDs/new or /admin/KINDs/ID.
+func (s *Server) namedFormPage(r *http.Request, kind string, id int64, name string, f *form) *page {
 	var p *page
 	var v *editorView
-	if sec == nil {
-		p, v = s.editorPage(r, "editor.section.new_heading")
-		v.Action, v.New = "/admin/sections/new", true
+	if id == 0 {
+		p, v = s.editorPage(r, "editor."+kind+".new_heading")
+		v.Action, v.New = "/admin/"+kind+"s/new", true
 	} else {
-		p, v = s.editorPage(r, "editor.section.edit_heading", sec.Name)
-		v.Action = "/admin/sections/" + strconv.FormatInt(sec.ID, 10)
+		p, v = s.editorPage(r, "editor."+kind+".edit_heading", name)
+		v.Action = "/admin/" + kind + "s/" + strconv.FormatInt(id, 10)
 	}
-	p.Form = s.sectionForm()
+	p.Form = f
 	return p
 }
 
@@ -914,17 +925,10 @@ func (s *Server) findAuthor(w http.ResponseWriter, r *http.Request) (*masthead.A
 
 // authorFormPage returns the form page for au (nil for a new author).
 func (s *Server) authorFormPage(r *http.Request, au *masthead.Author) *page {
-	var p *page
-	var v *editorView
 	if au == nil {
-		p, v = s.editorPage(r, "editor.author.new_heading")
-		v.Action, v.New = "/admin/authors/new", true
-	} else {
-		p, v = s.editorPage(r, "editor.author.edit_heading", au.Name)
-		v.Action = "/admin/authors/" + strconv.FormatInt(au.ID, 10)
+		return s.namedFormPage(r, "author", 0, "", s.authorForm())
 	}
-	p.Form = s.authorForm()
-	return p
+	return s.namedFormPage(r, "author", au.ID, au.Name, s.authorForm())
 }
 
 // handleEditorAuthorForm shows the form for a new author or for one.
